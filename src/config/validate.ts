@@ -61,10 +61,17 @@ export function rejectUnknownKeys(
 
 /** The entry of `candidates` closest to `word` by edit distance, if reasonably close. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  // A truncated key ("maxKeep") is a likelier slip than the edit distance suggests.
+  const prefixed = candidates.find(
+    (c) =>
+      lower.length >= 3 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())),
+  );
+  if (prefixed !== undefined) return prefixed;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -3,7 +3,7 @@
  */
 import { atPath, rejectUnknownKeys } from '../config/validate.js';
 import { Registry, type BuildContext } from '../registry.js';
-import type { FunctionTarget, MethodTarget } from '../patch/target.js';
+import type { UntypedFunctionTarget, UntypedMethodTarget } from '../patch/target.js';
 import type { DistillDelivery } from './distill-delivery.js';
 import { FunctionOutputsDelivery } from './function-outputs-delivery.js';
 import { MethodOutputsDelivery } from './method-outputs-delivery.js';
@@ -22,7 +22,7 @@ export interface FunctionOutputsDeliveryConfig extends DeliveryConfigBase {
   /** Selects {@link FunctionOutputsDelivery}. */
   readonly type: 'FunctionOutputs';
   /** `"<module>#<member>(.<member>)*"` or `{ owner, name }`. */
-  readonly funcPath: string | FunctionTarget;
+  readonly funcPath: string | UntypedFunctionTarget;
 }
 
 /** Config of a {@link MethodOutputsDelivery}. */
@@ -30,7 +30,7 @@ export interface MethodOutputsDeliveryConfig extends DeliveryConfigBase {
   /** Selects {@link MethodOutputsDelivery}. */
   readonly type: 'MethodOutputs';
   /** `"<module>#<Class>.<method>"` or `{ cls, name }`. */
-  readonly methodPath: string | MethodTarget;
+  readonly methodPath: string | UntypedMethodTarget;
 }
 
 /**
@@ -75,7 +75,7 @@ deliveryRegistry.register('FunctionOutputs', (config, context) =>
     'funcPath',
     () =>
       new FunctionOutputsDelivery({
-        funcPath: config.funcPath as FunctionOutputsDeliveryConfig['funcPath'],
+        funcPath: config.funcPath as string,
         maxKeepData: config.maxKeepData as number | undefined,
         overrideKeys: config.overrideKeys as OverrideKey[] | undefined,
         resolveFrom: context.resolveFrom,
@@ -90,7 +90,7 @@ deliveryRegistry.register('MethodOutputs', (config, context) =>
     'methodPath',
     () =>
       new MethodOutputsDelivery({
-        methodPath: config.methodPath as MethodOutputsDeliveryConfig['methodPath'],
+        methodPath: config.methodPath as string,
         maxKeepData: config.maxKeepData as number | undefined,
         overrideKeys: config.overrideKeys as OverrideKey[] | undefined,
         resolveFrom: context.resolveFrom,

@@ -56,3 +56,19 @@ export interface PatchPoint {
   /** Human-readable name of the target for messages, e.g. `"./mix.js#Augments.call"`. */
   readonly label: string;
 }
+
+/** A function target in configs, where the owner's type is not known statically. */
+export interface UntypedFunctionTarget {
+  /** The object that callers read the function from. */
+  readonly owner: object;
+  /** The property of `owner` that holds the function. */
+  readonly name: string | symbol;
+}
+
+/** A method target in configs, where the class's type is not known statically. */
+export interface UntypedMethodTarget {
+  /** The class whose prototype (or an ancestor's) defines the method. */
+  readonly cls: AnyClass;
+  /** The method's name. */
+  readonly name: string | symbol;
+}

@@ -1,0 +1,19 @@
+// Runs every compiled test file (build/test/**/*.test.js) with Node's test runner.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join('build', 'test');
+const files = readdirSync(root, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.test.js'))
+  .map((e) => join(e.parentPath ?? e.path, e.name))
+  .filter((f) => process.argv.length <= 2 || process.argv.slice(2).some((a) => f.includes(a)))
+  .sort();
+if (files.length === 0) {
+  console.error(`No test files found under ${root}; run the build first.`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
