@@ -38,14 +38,16 @@ class PatchSite {
   /** Sorted by rank, then by entry order; replaced, never mutated, so calls see a snapshot. */
   chain: readonly ChainEntry[] = [];
   readonly wrapper: AnyFunction;
-  private readonly ownDescriptor: PropertyDescriptor | undefined;
+  /** The property's own descriptor before install; undefined when it was inherited. */
+  private ownDescriptor: PropertyDescriptor | undefined;
+  /** Whether the wrapper is installed now. Sites stay cached when idle, so re-entry is cheap. */
+  installed = false;
 
   constructor(
     readonly owner: object,
     readonly key: string | symbol,
     readonly original: AnyFunction,
   ) {
-    this.ownDescriptor = Object.getOwnPropertyDescriptor(owner, key);
     // The wrapper needs its own dynamic `this`, so it reaches the site through a closure.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const site = this;
@@ -82,7 +84,8 @@ class PatchSite {
   }
 
   install(): void {
-    const d = this.ownDescriptor;
+    const d = Object.getOwnPropertyDescriptor(this.owner, this.key);
+    this.ownDescriptor = d;
     if (d === undefined) {
       // Inherited: shadow it with an own property that restore deletes again.
       Object.defineProperty(this.owner, this.key, {
@@ -101,10 +104,13 @@ class PatchSite {
     } else {
       (this.owner as Record<string | symbol, unknown>)[this.key] = this.wrapper;
     }
+    this.installed = true;
   }
 
   restore(): void {
+    this.installed = false;
     const d = this.ownDescriptor;
+    this.ownDescriptor = undefined;
     if (d === undefined) {
       delete (this.owner as Record<string | symbol, unknown>)[this.key];
     } else if (d.configurable) {
@@ -123,27 +129,28 @@ function siteFor(interceptor: Interceptor): PatchSite {
     sites.set(owner, byKey);
   }
   let site = byKey.get(key);
-  if (site === undefined) {
-    assertPatchable(owner, key, label);
-    const current = (owner as Record<string | symbol, unknown>)[key];
-    if (current !== original) {
-      throw new DistillError(
-        'UNPATCHABLE_TARGET',
-        `Cannot intercept ${label}: the property no longer holds the function found when the target was resolved ` +
-          `(something else replaced it). Resolve the target again, or restore the other patch first.`,
-      );
-    }
+  if (site !== undefined && site.installed) return site;
+  assertPatchable(owner, key, label);
+  const current = (owner as Record<string | symbol, unknown>)[key];
+  if (current !== original) {
+    throw new DistillError(
+      'UNPATCHABLE_TARGET',
+      `Cannot intercept ${label}: the property no longer holds the function found when the target was resolved ` +
+        `(something else replaced it). Resolve the target again, or restore the other patch first.`,
+    );
+  }
+  if (site === undefined || site.original !== original) {
     site = new PatchSite(owner, key, original);
-    try {
-      site.install();
-    } catch (cause) {
-      throw new DistillError(
-        'UNPATCHABLE_TARGET',
-        `Cannot intercept ${label}: defining the wrapper failed (${String(cause)}). Target the object callers read the function from.`,
-        { cause },
-      );
-    }
     byKey.set(key, site);
+  }
+  try {
+    site.install();
+  } catch (cause) {
+    throw new DistillError(
+      'UNPATCHABLE_TARGET',
+      `Cannot intercept ${label}: defining the wrapper failed (${String(cause)}). Target the object callers read the function from.`,
+      { cause },
+    );
   }
   return site;
 }
@@ -167,21 +174,15 @@ export function attach(interceptor: Interceptor, token: ScopeToken): void {
  * property exactly when the chain becomes empty. Does nothing if it is not attached.
  */
 export function detach(interceptor: Interceptor, token: ScopeToken): void {
-  const { owner, key } = interceptor.point;
-  const byKey = sites.get(owner);
-  const site = byKey?.get(key);
-  if (byKey === undefined || site === undefined) return;
+  const site = sites.get(interceptor.point.owner)?.get(interceptor.point.key);
+  if (site === undefined || !site.installed) return;
   const chain = site.chain.filter((e) => !(e.interceptor === interceptor && e.token === token));
   if (chain.length === site.chain.length) return;
   site.chain = chain;
-  if (chain.length === 0) {
-    byKey.delete(key);
-    if (byKey.size === 0) sites.delete(owner);
-    site.restore();
-  }
+  if (chain.length === 0) site.restore();
 }
 
 /** Whether tfjs-distill currently has a wrapper installed on `owner[key]` (for tests and diagnostics). */
 export function isPatched(owner: object, key: string | symbol): boolean {
-  return sites.get(owner)?.has(key) ?? false;
+  return sites.get(owner)?.get(key)?.installed ?? false;
 }
