@@ -1,22 +1,20 @@
 /**
  * tfjs-distill: knowledge distillation for TensorFlow.js.
  *
+ * Everything in `tfjs-distill/core`, plus the TensorFlow.js layer: tensor-aware queues and
+ * buffers, layer and parameter recorders.
+ *
  * @packageDocumentation
  */
-export * from './delivery/index.js';
-export * from './patch/index.js';
+import './tensor/install.js';
+import './recorder/tfjs-recorder-types.js';
+
+export * from './core.js';
+export * from './tensor/index.js';
 export {
-  DistillError,
-  DistillTypeError,
-  ERROR_CODES,
-  describeValue,
-  type DistillErrorCode,
-  type DistillErrorOptions,
-} from './errors.js';
-export { Registry, type BuildContext, type Factory, type RegisterOptions } from './registry.js';
-export {
-  identityValueHandler,
-  queuedValueHandler,
-  setQueuedValueHandler,
-  type QueuedValueHandler,
-} from './queued-values.js';
+  LayerInputsRecorder,
+  LayerOutputsRecorder,
+  type LayerRecorderOptions,
+} from './recorder/layer-recorders.js';
+export { ParameterRecorder, type ParameterRecorderOptions } from './recorder/parameter-recorder.js';
+export { allLayers, findLayer, type HasLayers } from './recorder/layer-lookup.js';

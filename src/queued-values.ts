@@ -15,6 +15,12 @@ export interface QueuedValueHandler {
   peek(stored: unknown): unknown;
   /** Called when a stored value is dropped without being taken (e.g. `clear()`). */
   release(stored: unknown): void;
+  /**
+   * Called with the parts of a caller's own output that a partial override replaced, so the
+   * caller never sees them; must spare anything also found in `spare` (the call's arguments,
+   * which a function may return unchanged).
+   */
+  discard(value: unknown, spare: readonly unknown[]): void;
 }
 
 /** Holds values as they are. */
@@ -23,6 +29,7 @@ export const identityValueHandler: QueuedValueHandler = {
   take: (stored) => stored,
   peek: (stored) => stored,
   release: () => undefined,
+  discard: () => undefined,
 };
 
 let current: QueuedValueHandler = identityValueHandler;

@@ -1,7 +1,8 @@
 /**
  * Manages several deliveries as one: one flag, one scope, atomic entry.
  */
-import { DistillError, DistillTypeError, describeValue } from '../errors.js';
+import { DistillTypeError, describeValue } from '../errors.js';
+import { ScopeGroup } from '../patch/scope-group.js';
 import { isPlainObject } from '../config/validate.js';
 import type { ResolveFrom } from '../patch/module-path.js';
 import { DistillDelivery, type DeliveryScope } from './distill-delivery.js';
@@ -40,7 +41,7 @@ export interface DistillDeliveryManagerOptions {
 export class DistillDeliveryManager {
   /** The managed deliveries by name. */
   readonly deliveries: Map<string, DistillDelivery> = new Map();
-  private scopes: DeliveryScope[] | undefined;
+  private readonly group = new ScopeGroup('The delivery manager', () => this.deliveries.values());
 
   /**
    * @param configs - Deliveries by name (`{ name: config }`) or as an array (named "0", "1", ...).
@@ -87,60 +88,22 @@ export class DistillDeliveryManager {
 
   /** Whether the manager's scope is open. */
   get isEntered(): boolean {
-    return this.scopes !== undefined;
+    return this.group.isEntered;
   }
 
-  /**
-   * Enters every delivery, or none.
-   *
-   * @returns A scope to `exit()`, or to declare with `using`.
-   */
+  /** Enters every member, or none: if one fails to enter, the others exit again. */
   enter(): DeliveryScope {
-    if (this.scopes !== undefined) {
-      throw new DistillError(
-        'ALREADY_ENTERED',
-        'The delivery manager is already entered. Exit it before entering again.',
-      );
-    }
-    const scopes: DeliveryScope[] = [];
-    try {
-      for (const delivery of this.deliveries.values()) scopes.push(delivery.enter());
-    } catch (error) {
-      for (let i = scopes.length - 1; i >= 0; i--) scopes[i]!.exit();
-      throw error;
-    }
-    this.scopes = scopes;
-    const exit = (): void => {
-      if (this.scopes === scopes) this.exit();
-    };
-    return { exit, [Symbol.dispose]: exit };
+    return this.group.enter();
   }
 
-  /** Exits every delivery entered by {@link DistillDeliveryManager.enter}. */
+  /** Exits every member entered by `enter()`. */
   exit(): void {
-    const scopes = this.scopes;
-    if (scopes === undefined) {
-      throw new DistillError(
-        'NOT_ENTERED',
-        'The delivery manager is not entered, so it cannot exit. Call enter() first, or use run(fn).',
-      );
-    }
-    this.scopes = undefined;
-    for (let i = scopes.length - 1; i >= 0; i--) scopes[i]!.exit();
+    this.group.exit();
   }
 
-  /**
-   * Runs `fn` with every delivery entered; exits when `fn` returns, throws, or its promise
-   * settles.
-   */
+  /** Runs `fn` with every member entered; exits when `fn` returns, throws or its promise settles. */
   run<R>(fn: () => R): R {
-    if (this.scopes !== undefined) this.enter(); // throws ALREADY_ENTERED
-    // Nest each delivery's own run, so the scope follows `fn` into its async continuations
-    // only; a delivery that fails to enter unwinds the ones outside it.
-    const deliveries = [...this.deliveries.values()];
-    const nest = (i: number): R =>
-      i === deliveries.length ? fn() : deliveries[i]!.run(() => nest(i + 1));
-    return nest(0);
+    return this.group.run(fn);
   }
 
   /** Drops every queued output of every delivery. */

@@ -4,7 +4,8 @@
  */
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import { positiveInteger } from '../config/validate.js';
-import { Activation, isThenable } from '../patch/activation.js';
+import { isThenable } from '../patch/activation.js';
+import { ScopeController, type Scope } from '../patch/scope-controller.js';
 import type { Interceptor, Invocation } from '../patch/interceptor.js';
 import type { PatchPoint } from '../patch/target.js';
 import { queuedValueHandler } from '../queued-values.js';
@@ -23,10 +24,7 @@ export interface DistillDeliveryOptions {
 }
 
 /** The scope returned by `enter()`: leave it with `exit()` or a `using` declaration. */
-export interface DeliveryScope extends Disposable {
-  /** Leaves this scope; idempotent. */
-  exit(): void;
-}
+export type DeliveryScope = Scope;
 
 /** What an async recording holds until its promise settles. */
 class PendingOutput {
@@ -68,7 +66,10 @@ export abstract class DistillDelivery implements Interceptor {
   readonly overrideKeys: readonly OverrideKey[] | undefined;
   private override = false;
   private readonly queue: RingQueue<unknown>;
-  private activation: Activation | undefined;
+  private readonly scope = new ScopeController(
+    () => `The delivery of ${this.target} (${this.queueState})`,
+    () => [this],
+  );
 
   /**
    * @param point - The resolved target.
@@ -110,7 +111,7 @@ export abstract class DistillDelivery implements Interceptor {
 
   /** Whether a scope of this delivery is open. */
   get isEntered(): boolean {
-    return this.activation?.isOpen ?? false;
+    return this.scope.isEntered;
   }
 
   /** The queue state for messages, e.g. `"3 of 3 queued"`. */
@@ -124,24 +125,12 @@ export abstract class DistillDelivery implements Interceptor {
    * @returns A scope to `exit()`, or to declare with `using` so it exits at the block's end.
    */
   enter(): DeliveryScope {
-    this.assertNotEntered();
-    const activation = Activation.attachAll([this]);
-    activation.enterScope();
-    this.activation = activation;
-    const exit = (): void => activation.close();
-    return { exit, [Symbol.dispose]: exit };
+    return this.scope.enter();
   }
 
   /** Leaves the open scope and restores the target if nothing else intercepts it. */
   exit(): void {
-    const activation = this.activation;
-    if (activation === undefined || !activation.isOpen) {
-      throw new DistillError(
-        'NOT_ENTERED',
-        `The delivery of ${this.target} is not entered, so it cannot exit. Call enter() first, or use run(fn).`,
-      );
-    }
-    activation.close();
+    this.scope.exit();
   }
 
   /**
@@ -151,10 +140,7 @@ export abstract class DistillDelivery implements Interceptor {
    * @returns What `fn` returns.
    */
   run<R>(fn: () => R): R {
-    this.assertNotEntered();
-    const activation = Activation.attachAll([this]);
-    this.activation = activation;
-    return activation.runScoped(fn);
+    return this.scope.run(fn);
   }
 
   /** Drops every queued output (releasing held tensors). */
@@ -231,21 +217,15 @@ export abstract class DistillDelivery implements Interceptor {
         throw error;
       }
       const merged = result.merged as Record<OverrideKey, unknown>;
-      for (const key of keys) merged[key] = handler.take(merged[key]);
+      const ownParts = own as Record<OverrideKey, unknown>;
+      for (const key of keys) {
+        handler.discard(ownParts[key], invocation.args);
+        merged[key] = handler.take(merged[key]);
+      }
       for (const part of result.unused) handler.release(part);
       return merged;
     };
     const own = invocation.proceed();
     return isThenable(own) ? Promise.resolve(own).then(merge) : merge(own);
-  }
-
-  private assertNotEntered(): void {
-    if (this.isEntered) {
-      throw new DistillError(
-        'ALREADY_ENTERED',
-        `The delivery of ${this.target} is already entered (${this.queueState}). Exit it before entering again; ` +
-          'to run teacher and student concurrently, use two deliveries.',
-      );
-    }
   }
 }
