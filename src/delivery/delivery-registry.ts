@@ -1,13 +1,13 @@
 /**
  * Delivery configs and the registry that builds deliveries from them by `type`.
  */
-import { atPath, rejectUnknownKeys } from '../config/validate.js';
+import { atPath, positiveInteger, rejectUnknownKeys } from '../config/validate.js';
 import { Registry, type BuildContext } from '../registry.js';
 import type { UntypedFunctionTarget, UntypedMethodTarget } from '../patch/target.js';
 import type { DistillDelivery } from './distill-delivery.js';
 import { FunctionOutputsDelivery } from './function-outputs-delivery.js';
 import { MethodOutputsDelivery } from './method-outputs-delivery.js';
-import type { OverrideKey } from './partial-override.js';
+import { checkOverrideKeys, type OverrideKey } from './partial-override.js';
 
 /** Keys every built-in delivery config accepts besides its path. */
 interface DeliveryConfigBase {
@@ -65,7 +65,10 @@ function build<R>(
   make: () => R,
 ): R {
   rejectUnknownKeys(config, ['type', pathKey, 'maxKeepData', 'overrideKeys'], context.path);
-  return atPath(context.path, make);
+  // Checked here too, so that messages name the full key path.
+  positiveInteger(config.maxKeepData, `${context.path}.maxKeepData`, 1);
+  checkOverrideKeys(config.overrideKeys, `${context.path}.overrideKeys`);
+  return atPath(`${context.path}.${pathKey}`, make);
 }
 
 deliveryRegistry.register('FunctionOutputs', (config, context) =>

@@ -15,11 +15,17 @@ interface NodePathApi {
   join(...parts: string[]): string;
   resolve(...parts: string[]): string;
 }
+interface NodeFs {
+  statSync(path: string, options: { throwIfNoEntry: false }): { isFile(): boolean } | undefined;
+}
 interface NodeProcess {
   cwd(): string;
 }
 
-/** Where string paths are resolved from: a directory, or a module's file URL (`import.meta.url`). */
+/**
+ * Where string paths are resolved from: a directory, a module's file (`__filename`), or a
+ * module's file URL (`import.meta.url`).
+ */
 export type ResolveFrom = string | URL;
 
 /** A parsed string path. */
@@ -89,6 +95,10 @@ function requireFrom(resolveFrom: ResolveFrom | undefined, option: string): Requ
     );
   }
   const base = pathApi.resolve(resolveFrom ?? proc.cwd());
+  // A module's own file (e.g. __filename) resolves relative to its directory, like require.
+  if (nodeBuiltin<NodeFs>('node:fs')?.statSync(base, { throwIfNoEntry: false })?.isFile()) {
+    return mod.createRequire(base);
+  }
   // createRequire wants a file inside the base directory; the file need not exist.
   return mod.createRequire(pathApi.join(base, '__tfjs_distill_resolve__.js'));
 }

@@ -45,14 +45,16 @@ export function assertPatchable(owner: object, key: string | symbol, label: stri
     }
     return;
   }
-  if (own.configurable) return;
   if (own.get !== undefined || own.set !== undefined) {
+    // Re-exports compile to getters that read another module's exports: replacing the getter
+    // would only reach callers that go through this module, so refuse and point at the source.
     throw unpatchable(
       label,
-      "it is a non-configurable getter, as a re-export (`export * from`, TypeScript's __exportStar or a bundler's export getter) defines it.",
+      "it is a getter, as a re-export defines it (`export { f } from`, `export * from`, TypeScript's __exportStar or a bundler's export getter).",
       'Target the module that defines the function, whose own exports object callers read it from.',
     );
   }
+  if (own.configurable) return;
   if (!own.writable) {
     const frozen = Object.isFrozen(owner)
       ? 'the object is frozen'

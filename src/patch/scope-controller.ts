@@ -3,6 +3,7 @@
  * one open scope at a time, atomic attachment, exact restore.
  */
 import { DistillError } from '../errors.js';
+import './dispose-symbol.js';
 import { Activation } from './activation.js';
 import type { Interceptor } from './interceptor.js';
 

@@ -1,6 +1,7 @@
 /**
  * Entering, exiting and running several scoped objects (deliveries, recorders) as one.
  */
+import './dispose-symbol.js';
 import { DistillError } from '../errors.js';
 import type { Scope } from './scope-controller.js';
 
