@@ -1,0 +1,114 @@
+/**
+ * Runs every compiled example in plain Node.js (real module semantics, as users get them) and
+ * checks what it prints.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Compiled tests live in build/test/, compiled examples in build/examples/. */
+const examplesDir = new URL('../examples/', import.meta.url);
+
+interface ExampleOutput {
+  readonly lines: readonly string[];
+  readonly stderr: string;
+}
+
+/** Runs `build/examples/<name>.js` from an unrelated directory and returns its output lines. */
+async function runExample(name: string): Promise<ExampleOutput> {
+  const file = fileURLToPath(new URL(`${name}.js`, examplesDir));
+  const { stdout, stderr } = await run(process.execPath, [file], { cwd: tmpdir() });
+  return { lines: stdout.trimEnd().split('\n'), stderr };
+}
+
+/** Asserts that exactly one printed line matches `pattern` and returns its captures. */
+function line(output: ExampleOutput, pattern: RegExp): RegExpMatchArray {
+  const matches = output.lines.map((l) => l.match(pattern)).filter((m) => m !== null);
+  assert.equal(
+    matches.length,
+    1,
+    `expected one line matching ${pattern} in:\n${output.lines.join('\n')}`,
+  );
+  return matches[0]!;
+}
+
+const EXAMPLES = [
+  'fifo-delivery',
+  'function-delivery',
+  'manager-delivery',
+  'method-delivery',
+  'partial-override',
+  'scoped-delivery',
+];
+
+describe('examples', () => {
+  it('examples: every compiled example has a test here', () => {
+    const compiled = readdirSync(examplesDir)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => f.slice(0, -'.js'.length))
+      .sort();
+    assert.deepEqual(compiled, EXAMPLES);
+  });
+
+  it('FunctionOutputsDelivery (function-delivery) replays one output in object and string form and rejects an ES module namespace', async () => {
+    const out = await runExample('function-delivery');
+    line(out, /^object form: teacher output === student output: true$/);
+    line(out, /^string form: teacher output === student output: true$/);
+    line(out, /^string form: toyFunc really ran 1 time\(s\)$/);
+    line(out, /^ES module namespace: cannot be patched \(UNPATCHABLE_TARGET\)$/);
+    assert.equal(out.stderr, '');
+  });
+
+  it('FunctionOutputsDelivery (fifo-delivery) replays two outputs first in first out, then throws QUEUE_EMPTY', async () => {
+    const out = await runExample('fifo-delivery');
+    const [, t1, t2] = line(out, /^teacher outputs: (\d+), (\d+) \(2 of 2 queued\)$/);
+    const [, s1, s2] = line(out, /^student outputs: (\d+), (\d+) \(0 of 2 queued\)$/);
+    assert.deepEqual([s1, s2], [t1, t2]);
+    line(out, /^delivered first in first out: true$/);
+    line(out, /^a third replay throws QUEUE_EMPTY$/);
+    assert.equal(out.stderr, '');
+  });
+
+  it('MethodOutputsDelivery (method-delivery) makes two random augmentations equal that differ without it', async () => {
+    const out = await runExample('method-delivery');
+    line(out, /^without delivery: labels equal: false, imgs equal: false$/);
+    line(out, /^with MethodOutputsDelivery: labels equal: true, imgs equal: true$/);
+    line(out, /^ToyAugments.call really ran 1 time\(s\) for both models$/);
+    assert.equal(out.stderr, '');
+  });
+
+  it('DistillDeliveryManager (manager-delivery) built from an array of configs aligns the augmented batches', async () => {
+    const out = await runExample('manager-delivery');
+    line(out, /^managed deliveries: \["0"\]$/);
+    line(out, /^labels equal: true$/);
+    line(out, /^imgs equal: true$/);
+    assert.equal(out.stderr, '');
+  });
+
+  it('MethodOutputsDelivery with overrideKeys (partial-override) delivers one key and keeps the other keys of the student output', async () => {
+    const out = await runExample('partial-override');
+    const [, teacher] = line(out, /^teacher positives: \[([\d, ]*)\]$/);
+    const [, student] = line(out, /^student positives: \[([\d, ]*)\]$/);
+    assert.equal(student, teacher);
+    line(out, /^positives delivered: true, student keeps its own lossWeight: 0.5$/);
+    assert.equal(out.stderr, '');
+  });
+
+  it('DistillDelivery scopes (scoped-delivery) close with using, await async outputs and ignore calls outside the scope', async () => {
+    const out = await runExample('scoped-delivery');
+    line(out, /^using: inside the block, entered: true$/);
+    line(out, /^using: teacher output === student output: true$/);
+    line(out, /^using: after the block, entered: false$/);
+    line(out, /^async run: teacher score === student score: true$/);
+    line(out, /^scopes follow async context \(AsyncLocalStorage\): true$/);
+    line(out, /^call outside the open scope: not recorded \(0 of 1 queued\)$/);
+    line(out, /^call inside the scope after an await: recorded \(1 of 1 queued\)$/);
+    assert.equal(out.stderr, '');
+  });
+});
