@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'INVALID_CONFIG',
   'DISPOSED_TENSOR',
   'INDEX_OUT_OF_RANGE',
+  'SHAPE_MISMATCH',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */
