@@ -19,7 +19,6 @@ const toy = {
 const delivery = new FunctionOutputsDelivery({ funcPath: { owner: toy, name: 'toyFunc' } });
 let teacher: number;
 {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- disposed at the end of the block
   using scope = delivery.enter();
   teacher = toy.toyFunc();
   console.log(`using: inside the block, entered: ${delivery.isEntered}`);
@@ -27,7 +26,6 @@ let teacher: number;
 delivery.overrideData = true;
 let student: number;
 {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- disposed at the end of the block
   using scope = delivery.enter();
   student = toy.toyFunc();
 }

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'DISPOSED_TENSOR',
   'INDEX_OUT_OF_RANGE',
   'NOT_INITIALIZED',
+  'SHAPE_MISMATCH',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */

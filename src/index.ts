@@ -18,3 +18,4 @@ export {
 } from './recorder/layer-recorders.js';
 export { ParameterRecorder, type ParameterRecorderOptions } from './recorder/parameter-recorder.js';
 export { allLayers, findLayer, type HasLayers } from './recorder/layer-lookup.js';
+export * from './augment/index.js';
