@@ -21,6 +21,9 @@ export const ERROR_CODES = [
   'INVALID_CONFIG',
   'DISPOSED_TENSOR',
   'INDEX_OUT_OF_RANGE',
+  'SHAPE_MISMATCH',
+  'MISSING_INPUT',
+  'NOT_BUILT',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */
