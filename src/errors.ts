@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'INDEX_OUT_OF_RANGE',
   'NOT_INITIALIZED',
   'SHAPE_MISMATCH',
+  'MISSING_INPUT',
+  'NOT_BUILT',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */

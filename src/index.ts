@@ -19,3 +19,5 @@ export {
 export { ParameterRecorder, type ParameterRecorderOptions } from './recorder/parameter-recorder.js';
 export { allLayers, findLayer, type HasLayers } from './recorder/layer-lookup.js';
 export * from './augment/index.js';
+export * from './losses/index.js';
+export * from './connectors/index.js';
