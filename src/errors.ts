@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'INVALID_CONFIG',
   'DISPOSED_TENSOR',
   'INDEX_OUT_OF_RANGE',
+  'FILE_NOT_FOUND',
+  'DATA_CORRUPT',
+  'IO_ERROR',
+  'UNSUPPORTED_PLATFORM',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */
