@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   'SHAPE_MISMATCH',
   'MISSING_INPUT',
   'NOT_BUILT',
+  'FILE_NOT_FOUND',
+  'DATA_CORRUPT',
+  'IO_ERROR',
+  'UNSUPPORTED_PLATFORM',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */

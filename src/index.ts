@@ -21,3 +21,6 @@ export { allLayers, findLayer, type HasLayers } from './recorder/layer-lookup.js
 export * from './augment/index.js';
 export * from './losses/index.js';
 export * from './connectors/index.js';
+export * from './data/index.js';
+export * from './models/index.js';
+export * from './train/index.js';

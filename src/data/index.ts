@@ -1,0 +1,36 @@
+/** Data: MNIST from IDX files, seeded splits and subsets, reproducible mini-batches. */
+export { featureSizeOf, selectExamples, type Dataset } from './dataset.js';
+export {
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  parseIdx,
+  parseIdxHeader,
+  type IdxArray,
+  type IdxHeader,
+} from './idx.js';
+export {
+  MNIST_CLASSES,
+  MNIST_FILES,
+  MNIST_IMAGE_SIDE,
+  MNIST_PIXELS,
+  decodeMnist,
+  type DecodeMnistOptions,
+  type MnistData,
+} from './mnist.js';
+export { defaultMnistDir, loadMnist, type LoadMnistOptions } from './mnist-node.js';
+export {
+  splitValidation,
+  takeSubset,
+  type SplitValidationOptions,
+  type TakeSubsetOptions,
+  type ValidationSplit,
+} from './split.js';
+export { batchCount, batches, epochOrder, type Batch, type BatchOptions } from './batches.js';
+export {
+  createRng,
+  deriveSeed,
+  normalizeSeed,
+  permutation,
+  shuffleInPlace,
+  type Rng,
+} from './random.js';

@@ -1,0 +1,128 @@
+/**
+ * A small convolutional network with named layers for MNIST-sized images.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DistillError, DistillTypeError, describeValue } from '../errors.js';
+import {
+  dropoutRate,
+  kernelInitializer,
+  optionalSeed,
+  positiveUnits,
+  stringOption,
+  type ModelActivation,
+} from './options.js';
+
+/** Options of {@link smallCnn}. */
+export interface SmallCnnOptions {
+  /** Features per example, a flattened square single-channel image (default 784 = 28x28). */
+  readonly inputSize?: number;
+  /** Filters of `conv1` and `conv2` (default `[16, 32]`). */
+  readonly filters?: readonly [number, number];
+  /** Side of the square convolution kernels (default 3); convolutions use 'valid' padding. */
+  readonly kernelSize?: number;
+  /** Units of the dense `fc1` layer (default 128). */
+  readonly hidden?: number;
+  /** Number of classes, the units of `logits` (default 10). */
+  readonly numClasses?: number;
+  /** Dropout rate before `logits` (default 0: no dropout layer). */
+  readonly dropout?: number;
+  /** Activation of `conv1`, `conv2` and `fc1` (default `'relu'`). */
+  readonly activation?: ModelActivation;
+  /** Prepended to every layer name; default none. */
+  readonly namePrefix?: string;
+  /** Name of the model (default `${namePrefix}small_cnn`). */
+  readonly name?: string;
+  /** Seed of the kernel initializers, for reproducible initial weights. */
+  readonly seed?: number;
+}
+
+/**
+ * Builds an uncompiled small CNN that takes flat `[N, 784]` input and outputs logits.
+ *
+ * Layers: `reshape` (to 28x28x1), `conv1`, `pool1` (2x2 max), `conv2`, `pool2`, `flatten`,
+ * `fc1`, `[dropout]`, `logits`, each prefixed with `namePrefix`. With the defaults it has
+ * 108,618 parameters.
+ *
+ * Note: the tfjs wasm backend has no convolution gradients; train it on the cpu backend.
+ *
+ * @param options - Sizes, dropout, activation, names and seed.
+ *
+ * @example
+ * ```ts
+ * const cnn = smallCnn({ seed: 7 });
+ * cnn.getLayer('conv2').outputShape; // [null, 11, 11, 32]
+ * ```
+ */
+export function smallCnn(options: SmallCnnOptions = {}): tf.Sequential {
+  if (typeof options !== 'object' || options === null) {
+    throw new DistillTypeError(
+      'INVALID_ARGUMENT',
+      `Expected smallCnn options to be an object, but got ${describeValue(options)}.`,
+    );
+  }
+  const inputSize = positiveUnits(options.inputSize ?? 784, 'inputSize');
+  const side = Math.round(Math.sqrt(inputSize));
+  if (side * side !== inputSize) {
+    throw new DistillError(
+      'INVALID_ARGUMENT',
+      `smallCnn needs a square image, but inputSize ${inputSize} is not a perfect square (784 = 28x28 is).`,
+    );
+  }
+  const [filters1, filters2] = options.filters ?? [16, 32];
+  const kernelSize = positiveUnits(options.kernelSize ?? 3, 'kernelSize');
+  checkFits(side, kernelSize);
+  const hidden = positiveUnits(options.hidden ?? 128, 'hidden');
+  const numClasses = positiveUnits(options.numClasses ?? 10, 'numClasses');
+  const dropout = dropoutRate(options.dropout, 'dropout');
+  const seed = optionalSeed(options.seed);
+  const p = stringOption(options.namePrefix, 'namePrefix', '');
+  const activation = options.activation ?? 'relu';
+
+  const conv = (filters: number, name: string, index: number): tf.layers.Layer =>
+    tf.layers.conv2d({
+      filters,
+      kernelSize,
+      activation,
+      name: `${p}${name}`,
+      kernelInitializer: kernelInitializer(seed, index),
+    });
+  const layers = [
+    tf.layers.reshape({
+      targetShape: [side, side, 1],
+      inputShape: [inputSize],
+      name: `${p}reshape`,
+    }),
+    conv(positiveUnits(filters1, 'filters[0]'), 'conv1', 0),
+    tf.layers.maxPooling2d({ poolSize: 2, name: `${p}pool1` }),
+    conv(positiveUnits(filters2, 'filters[1]'), 'conv2', 1),
+    tf.layers.maxPooling2d({ poolSize: 2, name: `${p}pool2` }),
+    tf.layers.flatten({ name: `${p}flatten` }),
+    tf.layers.dense({
+      units: hidden,
+      activation,
+      name: `${p}fc1`,
+      kernelInitializer: kernelInitializer(seed, 2),
+    }),
+  ];
+  if (dropout > 0) layers.push(tf.layers.dropout({ rate: dropout, name: `${p}dropout` }));
+  layers.push(
+    tf.layers.dense({
+      units: numClasses,
+      name: `${p}logits`,
+      kernelInitializer: kernelInitializer(seed, 3),
+    }),
+  );
+  return tf.sequential({ layers, name: stringOption(options.name, 'name', `${p}small_cnn`) });
+}
+
+/** Throws unless two conv + pool stages leave at least one pixel. */
+function checkFits(side: number, kernelSize: number): void {
+  const afterFirst = Math.floor((side - kernelSize + 1) / 2);
+  const afterSecond = Math.floor((afterFirst - kernelSize + 1) / 2);
+  if (afterFirst < 1 || afterSecond < 1) {
+    throw new DistillError(
+      'INVALID_ARGUMENT',
+      `kernelSize ${kernelSize} is too large for ${side}x${side} images: two convolution and pooling stages leave nothing; use a smaller kernelSize.`,
+    );
+  }
+}
