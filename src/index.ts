@@ -24,3 +24,4 @@ export * from './connectors/index.js';
 export * from './data/index.js';
 export * from './models/index.js';
 export * from './train/index.js';
+export * from './distill/index.js';

@@ -10,3 +10,14 @@ export {
 } from './mlp.js';
 export type { ModelActivation } from './options.js';
 export { countParams, type ParamKind } from './params.js';
+export {
+  ImageClassifier,
+  type ClassifierLoss,
+  type ImageClassifierOptions,
+} from './image-classifier.js';
+export {
+  LABEL_ASSIGNERS,
+  labelAssigners,
+  type LabelAssigner,
+  type LabelAssignerName,
+} from './label-assigners.js';
