@@ -27,6 +27,18 @@ async function runExample(name: string): Promise<ExampleOutput> {
   return { lines: stdout.trimEnd().split('\n'), stderr };
 }
 
+/**
+ * tfjs's CPU backend prints a hint to install tfjs-node on stderr the first time it stores a
+ * tensor in Node.js; that hint is the only stderr output a tfjs example may have.
+ */
+const TFJS_NODE_HINT =
+  /^\n=+\nHi, looks like you are running TensorFlow\.js in Node\.js\.[^\n]*\n=+\n/;
+
+/** Asserts that an example wrote nothing to stderr except, at most, tfjs's hint. */
+function assertNoStderrBesidesTfjsHint(output: ExampleOutput): void {
+  assert.equal(output.stderr.replace(TFJS_NODE_HINT, ''), '');
+}
+
 /** Asserts that exactly one printed line matches `pattern` and returns its captures. */
 function line(output: ExampleOutput, pattern: RegExp): RegExpMatchArray {
   const matches = output.lines.map((l) => l.match(pattern)).filter((m) => m !== null);
@@ -43,6 +55,9 @@ const EXAMPLES = [
   'function-delivery',
   'manager-delivery',
   'method-delivery',
+  'mixup-with-delivery',
+  'mixup-with-manager',
+  'mixup-without-delivery',
   'partial-override',
   'scoped-delivery',
 ];
@@ -110,5 +125,34 @@ describe('examples', () => {
     line(out, /^call outside the open scope: not recorded \(0 of 1 queued\)$/);
     line(out, /^call inside the scope after an await: recorded \(1 of 1 queued\)$/);
     assert.equal(out.stderr, '');
+  });
+
+  it('Augments (mixup-without-delivery) mixes the same batch differently for the teacher and the student', async () => {
+    const out = await runExample('mixup-without-delivery');
+    line(out, /^teacher mix: lambda 0\.\d{3}, perm \[[01], [01]\]$/);
+    line(out, /^student mix: lambda 0\.\d{3}, perm \[[01], [01]\]$/);
+    line(out, /^labels equal: false$/);
+    line(out, /^imgs equal: false$/);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('MethodOutputsDelivery (mixup-with-delivery) hands the student the teacher’s mixed tensors, by string path and by class', async () => {
+    const out = await runExample('mixup-with-delivery');
+    line(out, /^after the teacher: 1 of 1 queued$/);
+    line(out, /^after the student: 0 of 1 queued$/);
+    line(out, /^labels equal: true$/);
+    line(out, /^imgs equal: true$/);
+    line(out, /^object form: labels equal: true, imgs equal: true$/);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('DistillDeliveryManager (mixup-with-manager) built from a string-path config aligns the mixed tensors', async () => {
+    const out = await runExample('mixup-with-manager');
+    line(out, /^labels equal: true$/);
+    line(out, /^imgs equal: true$/);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
   });
 });
