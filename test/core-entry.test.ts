@@ -31,6 +31,23 @@ describe('package entry points', () => {
     assert.equal(r.stdout.trim(), 'true');
   });
 
+  it('tfjs-distill/core explains that layer recorders need the root entry point', () => {
+    const hooks = pathToFileURL(`${fixturesDir}block-tfjs-hooks.mjs`).href;
+    const script = `
+      import { register } from 'node:module';
+      register(${JSON.stringify(hooks)});
+      const { RecorderManager } = await import('tfjs-distill/core');
+      try { new RecorderManager({ f: { type: 'LayerOutputs', source: 'fc1' } }); }
+      catch (e) { console.log(e.code + ': ' + e.message); }
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: rootDir,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^UNKNOWN_TYPE: .*recorders\.f\.type.*import from "tfjs-distill"/);
+  });
+
   it('tfjs-distill (the root) needs TensorFlow.js, which the check above really blocks', () => {
     const r = importWithoutTfjs('tfjs-distill');
     assert.notEqual(r.status, 0);

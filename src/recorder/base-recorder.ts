@@ -40,6 +40,11 @@ export abstract class BaseRecorder {
     return this;
   }
 
+  /** Whether the recorder is bound to what it records (recorders that need a model override this). */
+  get isInitialized(): boolean {
+    return true;
+  }
+
   /** Whether a scope of this recorder is open. */
   get isEntered(): boolean {
     return this.scope.isEntered;
@@ -83,11 +88,18 @@ export abstract class BaseRecorder {
   /**
    * Returns the record of the `recordIdx`-th call (0 = first), or, with `dataIdx`, one element
    * of it (for calls that return or receive several values). The value stays owned by the
-   * recorder: do not dispose it; it is valid until the next reset or entry.
+   * recorder: do not dispose it; it is valid until the next reset or entry. `T` is what the
+   * caller expects it to be (e.g. `tf.Tensor`); it is not checked.
    *
    * @throws `INDEX_OUT_OF_RANGE`, naming the index and the buffer's length.
    */
-  getRecordData(recordIdx = 0, dataIdx?: number): unknown {
+  getRecordData<T = unknown>(recordIdx = 0, dataIdx?: number): T {
+    if (!this.isInitialized) {
+      throw new DistillError(
+        'NOT_INITIALIZED',
+        `The recorder of ${this.sourceLabel} is not bound to a model, so it has recorded nothing. Call initialize(model) first.`,
+      );
+    }
     const length = this.dataBuffer.length;
     if (!Number.isSafeInteger(recordIdx) || recordIdx < 0 || recordIdx >= length) {
       throw new DistillError(
@@ -99,7 +111,7 @@ export abstract class BaseRecorder {
       );
     }
     const record = queuedValueHandler().peek(this.dataBuffer[recordIdx]);
-    if (dataIdx === undefined) return record;
+    if (dataIdx === undefined) return record as T;
     if (!Array.isArray(record)) {
       throw new DistillError(
         'INDEX_OUT_OF_RANGE',
@@ -112,6 +124,6 @@ export abstract class BaseRecorder {
         `dataIdx ${describeValue(dataIdx)} is out of range: record ${recordIdx} of ${this.sourceLabel} has ${record.length} element(s).`,
       );
     }
-    return record[dataIdx] as unknown;
+    return record[dataIdx] as T;
   }
 }

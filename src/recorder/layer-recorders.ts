@@ -60,6 +60,11 @@ abstract class LayerRecorder extends InterceptingRecorder {
   }
 
   /** @inheritDoc */
+  override get isInitialized(): boolean {
+    return this.layerPoint !== undefined;
+  }
+
+  /** @inheritDoc */
   get point(): PatchPoint {
     if (this.layerPoint === undefined) {
       throw new DistillError(

@@ -75,6 +75,11 @@ export class ParameterRecorder extends BaseRecorder {
     return this;
   }
 
+  /** @inheritDoc */
+  override get isInitialized(): boolean {
+    return this.variable !== undefined;
+  }
+
   /** The model's weights are not the recorder's to dispose: the record stays. */
   override reset(): void {
     this.generation++;

@@ -9,8 +9,10 @@ import type { ResolveFrom } from '../patch/module-path.js';
 import { BaseRecorder, type RecorderScope } from './base-recorder.js';
 import { recorderRegistry, type RecorderConfig } from './recorder-registry.js';
 
-/** Recorders by name, as configs or ready instances. */
-export type RecorderConfigs = Readonly<Record<string, RecorderConfig | BaseRecorder>>;
+/** Recorders by name, as configs or ready instances; an array is named by index. */
+export type RecorderConfigs =
+  | Readonly<Record<string, RecorderConfig | BaseRecorder>>
+  | readonly (RecorderConfig | BaseRecorder)[];
 
 /** Options of {@link RecorderManager}. */
 export interface RecorderManagerOptions {
@@ -44,20 +46,22 @@ export class RecorderManager {
    */
   constructor(configs: RecorderConfigs = {}, options: RecorderManagerOptions = {}) {
     const path = options.path ?? 'recorders';
-    if (!isPlainObject(configs)) {
+    const isArray = Array.isArray(configs);
+    if (!isArray && !isPlainObject(configs)) {
       throw new DistillTypeError(
         'INVALID_CONFIG',
-        `Expected ${path} to be an object of named recorder configs, but got ${describeValue(configs)}.`,
+        `Expected ${path} to be an object of named recorder configs or an array of them, but got ${describeValue(configs)}.`,
       );
     }
-    for (const [name, config] of Object.entries(configs)) {
+    const entries: [string, unknown][] = isArray
+      ? (configs as readonly unknown[]).map((c, i) => [String(i), c])
+      : Object.entries(configs);
+    for (const [name, config] of entries) {
+      const where = isArray ? `${path}[${name}]` : `${path}.${name}`;
       const recorder =
         config instanceof BaseRecorder
           ? config
-          : recorderRegistry.build(config, {
-              path: `${path}.${name}`,
-              resolveFrom: options.resolveFrom,
-            });
+          : recorderRegistry.build(config, { path: where, resolveFrom: options.resolveFrom });
       this.recorders.set(name, recorder);
     }
   }

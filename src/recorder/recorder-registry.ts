@@ -2,8 +2,9 @@
  * Recorder configs and the registry that builds recorders from them by `type`.
  */
 import { atPath, rejectUnknownKeys } from '../config/validate.js';
+import { DistillError } from '../errors.js';
 import type { UntypedFunctionTarget, UntypedMethodTarget } from '../patch/target.js';
-import { Registry, type BuildContext } from '../registry.js';
+import { Registry, type BuildContext, type RegisterOptions } from '../registry.js';
 import type { BaseRecorder } from './base-recorder.js';
 import {
   FunctionInputsRecorder,
@@ -72,14 +73,30 @@ export const recorderRegistry = new Registry<BaseRecorder>('recorder');
  *
  * @param type - The type name.
  * @param make - Builds the recorder from `source` and the base for string paths.
+ * @param options - `override: true` replaces an existing registration.
  */
 export function registerSourceRecorder(
   type: string,
   make: (source: never, context: BuildContext) => BaseRecorder,
+  options: RegisterOptions = {},
 ): void {
-  recorderRegistry.register(type, (config, context) => {
-    rejectUnknownKeys(config, ['type', 'source'], context.path);
-    return atPath(context.path, () => make(config.source as never, context));
+  recorderRegistry.register(
+    type,
+    (config, context) => {
+      rejectUnknownKeys(config, ['type', 'source'], context.path);
+      return atPath(`${context.path}.source`, () => make(config.source as never, context));
+    },
+    options,
+  );
+}
+
+// Until the tfjs entry point replaces them, the tfjs-only types explain where they live.
+for (const type of ['LayerOutputs', 'LayerInputs', 'ModuleOutputs', 'ModuleInputs', 'Parameter']) {
+  recorderRegistry.register(type, (_config, { path }) => {
+    throw new DistillError(
+      'UNKNOWN_TYPE',
+      `Recorder type "${type}" at ${path}.type needs TensorFlow.js: import from "tfjs-distill" (not "tfjs-distill/core") to register the layer and parameter recorders.`,
+    );
   });
 }
 

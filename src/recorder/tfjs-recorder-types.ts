@@ -7,9 +7,13 @@ import { ParameterRecorder } from './parameter-recorder.js';
 import { registerSourceRecorder } from './recorder-registry.js';
 
 for (const type of ['LayerOutputs', 'ModuleOutputs']) {
-  registerSourceRecorder(type, (source) => new LayerOutputsRecorder({ source }));
+  registerSourceRecorder(type, (source) => new LayerOutputsRecorder({ source }), {
+    override: true,
+  });
 }
 for (const type of ['LayerInputs', 'ModuleInputs']) {
-  registerSourceRecorder(type, (source) => new LayerInputsRecorder({ source }));
+  registerSourceRecorder(type, (source) => new LayerInputsRecorder({ source }), { override: true });
 }
-registerSourceRecorder('Parameter', (source) => new ParameterRecorder({ source }));
+registerSourceRecorder('Parameter', (source) => new ParameterRecorder({ source }), {
+  override: true,
+});

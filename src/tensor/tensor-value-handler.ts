@@ -12,7 +12,7 @@ function assertAlive(t: tf.Tensor): void {
     throw new DistillError(
       'DISPOSED_TENSOR',
       `A queued tensor (shape [${t.shape.join(', ')}], dtype ${t.dtype}) was disposed while it waited in a queue or buffer. ` +
-        'Do not dispose values returned by getRecordData() or tensors you handed to a delivery; clone them if you need to keep or dispose them yourself.',
+        "Do not dispose what getRecordData() returns or what a recorder's dataBuffer holds; they stay owned by the recorder until its reset(). Clone a value to keep or dispose it yourself.",
     );
   }
 }

@@ -121,8 +121,8 @@ describe('SingleTeacherDistill', () => {
       const y = tf.tensor1d([0, 1, 2, 3], 'int32');
       await expectNoLeaks(() => {
         const losses = algo.loss(x, y);
-        const s = algo.distiller.studentRecorders.getRecorder('input').getRecordData() as tf.Tensor;
-        const t = algo.distiller.teacherRecorders.getRecorder('input').getRecordData() as tf.Tensor;
+        const s = algo.distiller.studentRecorders.getRecorder('input').getRecordData<tf.Tensor>();
+        const t = algo.distiller.teacherRecorders.getRecorder('input').getRecordData<tf.Tensor>();
         const same = tf.tidy(() => s.sub(t).abs().max().dataSync()[0]!) < 1e-7;
         assert.equal(same, delivered);
         tf.dispose(Object.values(losses));

@@ -45,7 +45,7 @@ describe('LayerOutputsRecorder', () => {
       });
       assert.equal(rec.dataBuffer.length, 1);
       const expected = tf.tidy(() => student.layers[0]!.apply(x) as tf.Tensor);
-      assertTensorClose(rec.getRecordData() as tf.Tensor, expected);
+      assertTensorClose(rec.getRecordData<tf.Tensor>(), expected);
       assert.equal(Object.prototype.hasOwnProperty.call(student.layers[0], 'call'), false);
       assert.equal(isPatched(student.layers[0]!, 'call'), false);
       tf.dispose([x, expected]);
@@ -95,7 +95,7 @@ describe('LayerOutputsRecorder', () => {
       const rec = new LayerOutputsRecorder({ source: 'fc1' }).initialize(model);
       const x = tf.ones([2, 3]);
       rec.run(() => tf.dispose(model.execute(x, out.name) as tf.Tensor));
-      assert.deepEqual((rec.getRecordData() as tf.Tensor).shape, [2, 4]);
+      assert.deepEqual(rec.getRecordData<tf.Tensor>().shape, [2, 4]);
       x.dispose();
       rec.reset();
     });
@@ -126,6 +126,14 @@ describe('LayerOutputsRecorder', () => {
       () => new LayerOutputsRecorder({ source: 'fc1' }).enter(),
       distillError('NOT_INITIALIZED', /initialize\(model\)/),
     );
+    assert.throws(
+      () => new LayerOutputsRecorder({ source: 'fc1' }).getRecordData(),
+      distillError('NOT_INITIALIZED', /initialize\(model\)/),
+    );
+    assert.throws(
+      () => new ParameterRecorder({ source: 'fc1/kernel' }).getRecordData(),
+      distillError('NOT_INITIALIZED', /initialize\(model\)/),
+    );
     assert.throws(() => new LayerOutputsRecorder({ source: 'fc1' }).initialize({}), TypeError);
     assert.throws(() => new LayerOutputsRecorder({ source: '' }), TypeError);
     model.dispose();
@@ -142,7 +150,7 @@ describe('LayerOutputsRecorder', () => {
       const viaRecorder = tf.variableGrads(() =>
         rec.run(() => {
           tf.dispose(student.apply(x) as tf.Tensor);
-          return (rec.getRecordData() as tf.Tensor).square().sum<tf.Scalar>();
+          return rec.getRecordData<tf.Tensor>().square().sum<tf.Scalar>();
         }),
       );
       const direct = tf.variableGrads(() =>
@@ -177,7 +185,7 @@ describe('LayerOutputsRecorder', () => {
         optimizer.minimize(() =>
           rec.run(() => {
             tf.dispose(student.apply(x) as tf.Tensor);
-            return (rec.getRecordData() as tf.Tensor).square().mean<tf.Scalar>();
+            return rec.getRecordData<tf.Tensor>().square().mean<tf.Scalar>();
           }),
         );
       }
@@ -197,7 +205,7 @@ describe('LayerInputsRecorder', () => {
       const x = tf.ones([1, 3]);
       rec.run(() => tf.dispose(model.predict(x) as tf.Tensor));
       const fc1 = tf.tidy(() => model.layers[0]!.apply(x) as tf.Tensor);
-      assertTensorClose(rec.getRecordData() as tf.Tensor, fc1);
+      assertTensorClose(rec.getRecordData<tf.Tensor>(), fc1);
       tf.dispose([x, fc1]);
       rec.reset();
     });
@@ -212,7 +220,7 @@ describe('ParameterRecorder', () => {
     const kernel = second.layers[0]!.weights[0]!;
     assert.notEqual(kernel.name, 'fc1/kernel'); // e.g. fc1/kernel_1
     const rec = new ParameterRecorder({ source: 'fc1/kernel' }).initialize(second);
-    const v = rec.getRecordData() as tf.Variable;
+    const v = rec.getRecordData<tf.Variable>();
     assert.equal(v, kernel.read());
     rec.run(() => undefined);
     rec.reset();
@@ -245,9 +253,9 @@ describe('RecorderManager with layers', () => {
       }).initialize(model);
       const x = tf.ones([2, 3]);
       manager.run(() => tf.dispose(model.predict(x) as tf.Tensor));
-      assert.deepEqual((manager.getRecorder('feat').getRecordData() as tf.Tensor).shape, [2, 4]);
-      assert.deepEqual((manager.getRecorder('logits').getRecordData() as tf.Tensor).shape, [2, 2]);
-      assert.deepEqual((manager.getRecorder('w').getRecordData() as tf.Tensor).shape, [4, 2]);
+      assert.deepEqual(manager.getRecorder('feat').getRecordData<tf.Tensor>().shape, [2, 4]);
+      assert.deepEqual(manager.getRecorder('logits').getRecordData<tf.Tensor>().shape, [2, 2]);
+      assert.deepEqual(manager.getRecorder('w').getRecordData<tf.Tensor>().shape, [4, 2]);
       x.dispose();
       manager.reset();
     });
@@ -262,14 +270,12 @@ describe('RecorderManager with layers', () => {
         noise: { type: 'FunctionOutputs', source: { owner, name: 'noise' } },
       });
       const teacher = tf.tidy(() => delivery.run(() => manager.run(() => owner.noise())));
-      const recordedTeacher = (
-        manager.getRecorder('noise').getRecordData() as tf.Tensor
-      ).arraySync();
+      const recordedTeacher = manager.getRecorder('noise').getRecordData<tf.Tensor>().arraySync();
       assert.deepEqual(teacher.arraySync(), recordedTeacher);
       delivery.overrideData = true;
       const student = tf.tidy(() => manager.run(() => delivery.run(() => owner.noise())));
       assert.deepEqual(
-        (manager.getRecorder('noise').getRecordData() as tf.Tensor).arraySync(),
+        manager.getRecorder('noise').getRecordData<tf.Tensor>().arraySync(),
         recordedTeacher,
       );
       assert.deepEqual(student.arraySync(), recordedTeacher);
