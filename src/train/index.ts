@@ -1,4 +1,7 @@
-/** Training support: model files on disk and resumable checkpoints (Node.js). */
+/**
+ * Training support: backends, optimizers, learning-rate schedules, evaluation, metrics logs,
+ * model files on disk and resumable checkpoints (the file parts need Node.js).
+ */
 export { fileLoader, fileSaver } from './checkpoint-io.js';
 export {
   loadCheckpoint,
@@ -25,3 +28,10 @@ export {
   restoreOptimizerState,
   type EncodedOptimizerState,
 } from './optimizer-state.js';
+export {
+  BACKEND_NAMES,
+  recommendedBackend,
+  selectBackend,
+  type BackendName,
+  type SelectBackendOptions,
+} from './backend.js';
