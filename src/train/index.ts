@@ -35,3 +35,15 @@ export {
   type BackendName,
   type SelectBackendOptions,
 } from './backend.js';
+export {
+  OPTIMIZER_TYPES,
+  buildOptimizer,
+  disposeOptimizer,
+  resolveOptimizerConfig,
+  type AdamConfig,
+  type OptimizerConfig,
+  type OptimizerType,
+  type ResolvedOptimizerConfig,
+  type RmspropConfig,
+  type SgdConfig,
+} from './optimizer.js';
