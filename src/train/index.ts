@@ -47,3 +47,12 @@ export {
   type RmspropConfig,
   type SgdConfig,
 } from './optimizer.js';
+export {
+  SCHEDULE_TYPES,
+  getLearningRate,
+  learningRateAt,
+  resolveScheduleConfig,
+  setLearningRate,
+  type ScheduleConfig,
+  type ScheduleType,
+} from './schedule.js';
