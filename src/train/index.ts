@@ -56,3 +56,4 @@ export {
   type ScheduleConfig,
   type ScheduleType,
 } from './schedule.js';
+export { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
