@@ -57,3 +57,9 @@ export {
   type ScheduleType,
 } from './schedule.js';
 export { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
+export {
+  MetricsLog,
+  readMetrics,
+  type MetricsLogOptions,
+  type MetricsRecord,
+} from './metrics-log.js';
