@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'DATA_CORRUPT',
   'IO_ERROR',
   'UNSUPPORTED_PLATFORM',
+  'BACKEND_UNAVAILABLE',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */

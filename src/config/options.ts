@@ -3,7 +3,7 @@
  * the value given, e.g. "Expected tau to be a positive number, but got -1.".
  */
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
-import { isPlainObject, rejectUnknownKeys } from './validate.js';
+import { closest, isPlainObject, rejectUnknownKeys } from './validate.js';
 
 /**
  * Checks that `options` is undefined or a plain object with only `allowed` keys.
@@ -134,4 +134,59 @@ export function oneOf<const T extends string>(
     );
   }
   return value as T;
+}
+
+/** Reads a required finite number greater than zero (e.g. a learning rate with no default). */
+export function requiredPositiveNumber(value: unknown, key: string): number {
+  if (value === undefined) {
+    throw new DistillError(
+      'INVALID_CONFIG',
+      `Expected ${key} to be a positive number, but it is missing.`,
+    );
+  }
+  return positiveNumber(value, key, Number.NaN);
+}
+
+/** Reads an optional number in `[0, 1)` (e.g. a momentum or a decay factor). */
+export function fractionBelowOne(value: unknown, key: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = expectNumber(value, key, 'a number in [0, 1)');
+  if (!(n >= 0 && n < 1)) {
+    throw new DistillError(
+      'INVALID_CONFIG',
+      `Expected ${key} to be a number in [0, 1), but got ${describeValue(n)}.`,
+    );
+  }
+  return n;
+}
+
+/**
+ * Reads the required `type` of a config object that has several kinds.
+ *
+ * @param value - The value of the `type` key.
+ * @param key - Its key path (e.g. `optimizer.type`).
+ * @param allowed - The known kinds.
+ * @throws `INVALID_CONFIG` naming the key, the value and every kind (and the closest one).
+ */
+export function requiredKind<const T extends string>(
+  value: unknown,
+  key: string,
+  allowed: readonly T[],
+): T {
+  if (value === undefined) {
+    throw new DistillError(
+      'INVALID_CONFIG',
+      `Expected ${key} to be one of ${allowed.map((a) => `"${a}"`).join(', ')}, but it is missing.`,
+    );
+  }
+  if (typeof value === 'string' && !(allowed as readonly string[]).includes(value)) {
+    const near = closest(value, allowed);
+    if (near !== undefined) {
+      throw new DistillError(
+        'INVALID_CONFIG',
+        `Expected ${key} to be one of ${allowed.map((a) => `"${a}"`).join(', ')}, but got ${describeValue(value)}. Perhaps you meant "${near}"?`,
+      );
+    }
+  }
+  return oneOf(value, key, allowed, allowed[0]!);
 }

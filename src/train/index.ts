@@ -1,4 +1,7 @@
-/** Training support: model files on disk and resumable checkpoints (Node.js). */
+/**
+ * Training support: backends, optimizers, learning-rate schedules, evaluation, metrics logs,
+ * model files on disk and resumable checkpoints (the file parts need Node.js).
+ */
 export { fileLoader, fileSaver } from './checkpoint-io.js';
 export {
   loadCheckpoint,
@@ -25,3 +28,38 @@ export {
   restoreOptimizerState,
   type EncodedOptimizerState,
 } from './optimizer-state.js';
+export {
+  BACKEND_NAMES,
+  recommendedBackend,
+  selectBackend,
+  type BackendName,
+  type SelectBackendOptions,
+} from './backend.js';
+export {
+  OPTIMIZER_TYPES,
+  buildOptimizer,
+  disposeOptimizer,
+  resolveOptimizerConfig,
+  type AdamConfig,
+  type OptimizerConfig,
+  type OptimizerType,
+  type ResolvedOptimizerConfig,
+  type RmspropConfig,
+  type SgdConfig,
+} from './optimizer.js';
+export {
+  SCHEDULE_TYPES,
+  getLearningRate,
+  learningRateAt,
+  resolveScheduleConfig,
+  setLearningRate,
+  type ScheduleConfig,
+  type ScheduleType,
+} from './schedule.js';
+export { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
+export {
+  MetricsLog,
+  readMetrics,
+  type MetricsLogOptions,
+  type MetricsRecord,
+} from './metrics-log.js';

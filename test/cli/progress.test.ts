@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ProgressReporter, formatCount, formatDuration } from '../../src/cli/index.js';
+
+/** A stream that records what is written, and a clock the test moves by hand. */
+function fakes(isTTY: boolean): {
+  out: string[];
+  clock: { t: number };
+  progress: (options?: { intervalSeconds?: number }) => ProgressReporter;
+} {
+  const out: string[] = [];
+  const clock = { t: 1_000_000 };
+  const stream = { isTTY, write: (text: string) => out.push(text) };
+  return {
+    out,
+    clock,
+    progress: (options = {}) => new ProgressReporter({ stream, now: () => clock.t, ...options }),
+  };
+}
+
+describe('ProgressReporter', () => {
+  it('ProgressReporter redraws one line on a TTY with bar, loss, throughput and ETA', () => {
+    const { out, clock, progress } = fakes(true);
+    const p = progress();
+    p.startEpoch(1, 5, 469);
+    clock.t += 10_000;
+    p.update(120, { loss: 0.23114, examples: 12_340 });
+    assert.equal(
+      out.at(-1),
+      '\repoch 2/5 [##--------] 120/469 loss 0.2311 1,234 ex/s ETA 0:29\x1b[K',
+    );
+    assert.ok(
+      out.every((text) => !text.includes('\n')),
+      'no newline within an epoch',
+    );
+  });
+
+  it('ProgressReporter ends the epoch on a TTY with a full bar, the time taken and extra metrics', () => {
+    const { out, clock, progress } = fakes(true);
+    const p = progress();
+    p.startEpoch(0, 2, 4);
+    clock.t += 2_000;
+    p.update(4, { loss: 0.5, examples: 400 });
+    p.endEpoch({ val_acc: 0.98123 });
+    assert.equal(
+      out.at(-1),
+      '\repoch 1/2 [##########] 4/4 loss 0.5000 200 ex/s 0:02 val_acc 0.9812\x1b[K\n',
+    );
+  });
+
+  it('ProgressReporter limits TTY redraws to one per 100 ms', () => {
+    const { out, clock, progress } = fakes(true);
+    const p = progress();
+    p.startEpoch(0, 1, 100);
+    const drawn = out.length;
+    for (let step = 1; step <= 10; step++) {
+      clock.t += 20;
+      p.update(step);
+    }
+    assert.equal(out.length - drawn, 2);
+  });
+
+  it('ProgressReporter writes plain lines off a TTY at most every intervalSeconds and at epoch end', () => {
+    const { out, clock, progress } = fakes(false);
+    const p = progress({ intervalSeconds: 5 });
+    p.startEpoch(0, 1, 10);
+    assert.equal(out.length, 0);
+    for (let step = 1; step <= 10; step++) {
+      clock.t += 1_000;
+      p.update(step, { loss: 1 / step });
+    }
+    p.endEpoch();
+    assert.deepEqual(out, [
+      'epoch 1/1 [#####-----]  5/10 loss 0.2000 ETA 0:05\n',
+      'epoch 1/1 [##########] 10/10 loss 0.1000 ETA 0:00\n',
+      'epoch 1/1 [##########] 10/10 loss 0.1000 0:10\n',
+    ]);
+    assert.ok(out.every((text) => !text.includes('\r') && !text.includes('\x1b')));
+  });
+
+  it('ProgressReporter.log keeps the redrawn line intact on a TTY', () => {
+    const { out, clock, progress } = fakes(true);
+    const p = progress();
+    p.startEpoch(0, 1, 10);
+    clock.t += 500;
+    p.update(5);
+    p.log('saved checkpoint');
+    assert.equal(out.at(-2), '\r\x1b[Ksaved checkpoint\n');
+    assert.match(out.at(-1)!, /^\repoch 1\/1 \[#####-----\] {2}5\/10/);
+  });
+
+  it('ProgressReporter starts a new line when a TTY epoch starts without endEpoch', () => {
+    const { out, progress } = fakes(true);
+    const p = progress();
+    p.startEpoch(0, 2, 10);
+    p.startEpoch(1, 2, 10);
+    assert.equal(out[1], '\n');
+  });
+});
+
+describe('formatCount and formatDuration', () => {
+  it('formatCount groups thousands regardless of locale', () => {
+    assert.equal(formatCount(0), '0');
+    assert.equal(formatCount(999.6), '1,000');
+    assert.equal(formatCount(1234567), '1,234,567');
+  });
+
+  it('formatDuration prints m:ss and h:mm:ss', () => {
+    assert.equal(formatDuration(42), '0:42');
+    assert.equal(formatDuration(61), '1:01');
+    assert.equal(formatDuration(3725), '1:02:05');
+    assert.equal(formatDuration(Number.NaN), '?:??');
+  });
+});
