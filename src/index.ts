@@ -25,3 +25,23 @@ export * from './data/index.js';
 export * from './models/index.js';
 export * from './train/index.js';
 export * from './distill/index.js';
+export * from './report/index.js';
+export {
+  defineConfig,
+  MODEL_TYPES,
+  RUN_BACKENDS,
+  type DataConfig,
+  type DistillConfig,
+  type ModelConfig,
+  type RunBackend,
+  type RunConfig,
+  type TeacherConfig,
+  type TrainConfig,
+} from './run/run-config.js';
+export { checkRunConfig, type CheckedRunConfig } from './run/check-run-config.js';
+export {
+  runTraining,
+  type RunObserver,
+  type RunOptions,
+  type RunSummary,
+} from './run/run-training.js';

@@ -154,7 +154,9 @@ export class ProgressReporter {
   endEpoch(metrics: Readonly<Record<string, number>> = {}): void {
     const now = this.#now();
     const extra = Object.entries(metrics)
-      .map(([name, value]) => ` ${name} ${value.toFixed(4)}`)
+      .map(
+        ([name, value]) => ` ${name} ${Number.isInteger(value) ? String(value) : value.toFixed(4)}`,
+      )
       .join('');
     const text = `${this.#text(now, true)}${extra}`;
     this.#stream.write(this.#tty ? `\r${text}\x1b[K\n` : `${text}\n`);

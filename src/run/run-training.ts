@@ -1,0 +1,324 @@
+/**
+ * One training run, end to end: data, models, the epoch loop with evaluation, metrics,
+ * atomic checkpoints and resume, the final model, a summary and a plot.
+ */
+import type * as NodeFs from 'node:fs';
+import type * as NodePath from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { DistillError } from '../errors.js';
+import { requireNodeBuiltin } from '../node-builtins.js';
+import { batchCount, batches } from '../data/batches.js';
+import type { Dataset } from '../data/dataset.js';
+import { loadMnist } from '../data/mnist-node.js';
+import { splitValidation, takeSubset } from '../data/split.js';
+import { countParams } from '../models/params.js';
+import { plotRunsSvg } from '../report/plot-svg.js';
+import { fileSaver } from '../train/checkpoint-io.js';
+import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
+import { evaluate } from '../train/evaluate.js';
+import { MetricsLog, readMetrics } from '../train/metrics-log.js';
+import { buildOptimizer, disposeOptimizer } from '../train/optimizer.js';
+import { learningRateAt, setLearningRate } from '../train/schedule.js';
+import type { CheckedRunConfig } from './check-run-config.js';
+import { RunFiles } from './run-files.js';
+import { setUpTraining } from './training-setup.js';
+
+/** How a run reports progress; every member is optional. */
+export interface RunObserver {
+  /** An epoch starts with `steps` steps. */
+  startEpoch?(epoch: number, epochs: number, steps: number): void;
+  /** A step finished; `examples` counts this epoch's examples so far. */
+  step?(step: number, loss: number, examples: number): void;
+  /** An epoch ended, with its metrics. */
+  endEpoch?(metrics: Readonly<Record<string, number>>): void;
+  /** A line worth telling the user. */
+  log?(message: string): void;
+}
+
+/** Options of {@link runTraining}. */
+export interface RunOptions {
+  /** Where run directories go. */
+  readonly runsDir: string;
+  /** Base of relative paths in the config. */
+  readonly baseDir: string;
+  /** Continue from the run directory's newest checkpoint. */
+  readonly resume?: boolean;
+  /** Start over, deleting an existing run directory of the same name. */
+  readonly force?: boolean;
+  /** Progress callbacks. */
+  readonly observer?: RunObserver;
+  /** Aborting finishes the current step, writes a checkpoint and returns early. */
+  readonly signal?: AbortSignal;
+  /** The config as written, saved in the run directory (functions are noted, not saved). */
+  readonly rawConfig?: unknown;
+}
+
+/** The figures of a finished (or interrupted) run. */
+export interface RunSummary {
+  /** The run's name. */
+  readonly name: string;
+  /** The run directory. */
+  readonly runDir: string;
+  /** Whether the run stopped early (aborted); resume it with `resume: true`. */
+  readonly interrupted: boolean;
+  /** Epochs completed. */
+  readonly epochs: number;
+  /** Test-set errors of the final model. */
+  readonly testErrors: number;
+  /** Test-set accuracy of the final model. */
+  readonly testAccuracy: number;
+  /** Test examples. */
+  readonly testCount: number;
+  /** Trainable parameters. */
+  readonly params: number;
+  /** Bytes of the saved model (model.json + weights). */
+  readonly sizeBytes: number;
+  /** Median milliseconds to predict one batch of 1000 examples. */
+  readonly inferenceMsPerBatch: number;
+  /** Seconds spent training (this invocation). */
+  readonly trainSeconds: number;
+  /** The backend used. */
+  readonly backend: string;
+}
+
+interface Data {
+  readonly train: Dataset;
+  readonly validation: Dataset | undefined;
+  readonly test: Dataset;
+}
+
+async function loadData(config: CheckedRunConfig, baseDir: string): Promise<Data> {
+  const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
+  const mnist = await loadMnist({
+    dir: config.data.dir === undefined ? undefined : path.resolve(baseDir, config.data.dir),
+    testLimit: config.data.testLimit,
+  });
+  let train = mnist.train;
+  let validation: Dataset | undefined;
+  if (config.data.validationSize > 0) {
+    ({ train, validation } = splitValidation(train, {
+      validationSize: config.data.validationSize,
+      seed: config.seed,
+    }));
+  }
+  if (config.data.trainLimit !== undefined && config.data.trainLimit < train.count) {
+    train = takeSubset(train, config.data.trainLimit, config.seed);
+  }
+  return { train, validation, test: mnist.test };
+}
+
+function jsonConfig(raw: unknown): string {
+  return `${JSON.stringify(raw, (_k, v: unknown) => (typeof v === 'function' ? `[function ${(v as { name?: string }).name ?? ''}]` : v), 2)}\n`;
+}
+
+function dirBytes(dir: string): number {
+  const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'runs');
+  return fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(`${dir}/${f}`).size, 0);
+}
+
+function inferenceMs(model: tf.LayersModel, test: Dataset): number {
+  const n = Math.min(1000, test.count);
+  const x = tf.tensor2d(test.images.subarray(0, n * 784), [n, 784]);
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const start = performance.now();
+    const y = model.predict(x) as tf.Tensor;
+    y.dataSync();
+    times.push(performance.now() - start);
+    y.dispose();
+  }
+  x.dispose();
+  times.shift(); // warm-up
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+function prepareRunDir(files: RunFiles, options: RunOptions): void {
+  const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'runs');
+  const exists = fs.existsSync(files.dir) && fs.readdirSync(files.dir).length > 0;
+  if (exists && !options.resume) {
+    if (!options.force) {
+      throw new DistillError(
+        'INVALID_CONFIG',
+        `The run directory ${files.dir} already exists. Pass --resume to continue it, --force to start over, or give the run another name.`,
+      );
+    }
+    fs.rmSync(files.dir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(files.checkpoints, { recursive: true });
+}
+
+/**
+ * Trains the model of `config` (distilling it from the teacher, if the config has one) on
+ * MNIST, writing everything to `<runsDir>/<name>`.
+ *
+ * @throws `INVALID_CONFIG` and friends for problems found before anything is written.
+ */
+export async function runTraining(
+  config: CheckedRunConfig,
+  options: RunOptions,
+): Promise<RunSummary> {
+  const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
+  const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'runs');
+  const observer = options.observer ?? {};
+  const setup = await setUpTraining(config, options.baseDir);
+  let optimizer: tf.Optimizer | undefined;
+  let log: MetricsLog | undefined;
+  try {
+    const data = await loadData(config, options.baseDir);
+    const files = new RunFiles(path.resolve(options.runsDir, config.name));
+    const latest = options.resume ? new RunFiles(files.dir).readLatest() : undefined;
+    if (options.resume && latest === undefined) {
+      observer.log?.(`No checkpoint in ${files.dir} yet: starting from the beginning.`);
+    }
+    prepareRunDir(files, options);
+    fs.writeFileSync(files.config, jsonConfig(options.rawConfig ?? config));
+
+    const { train } = config;
+    optimizer = buildOptimizer(train.optimizer, 'train.optimizer');
+    let step = 0;
+    let startEpoch = 0;
+    let skipBatches = 0;
+    if (latest !== undefined) {
+      const loaded = await loadCheckpoint(latest, { optimizer });
+      setup.model.setWeights(loaded.model.getWeights());
+      loaded.model.dispose();
+      step = loaded.info.step;
+      startEpoch = loaded.info.epoch;
+      skipBatches = Number(loaded.info.extra?.batchInEpoch ?? 0);
+      observer.log?.(`Resuming ${config.name} at epoch ${startEpoch + 1}, step ${step}.`);
+    }
+    log = await MetricsLog.open(
+      files.metrics,
+      latest !== undefined ? { resumeAfterStep: step } : {},
+    );
+    const steps = batchCount(data.train.count, train.batchSize);
+    const started = performance.now();
+    let interrupted = false;
+    let epoch = startEpoch;
+    for (; epoch < train.epochs && !interrupted; epoch++) {
+      setLearningRate(
+        optimizer,
+        learningRateAt(train.schedule, train.optimizer.learningRate, epoch, train.epochs),
+      );
+      observer.startEpoch?.(epoch, train.epochs, steps);
+      let lossSum = 0;
+      let seen = 0;
+      let batchIndex = 0;
+      const epochStart = performance.now();
+      for (const batch of batches(data.train, {
+        batchSize: train.batchSize,
+        seed: config.seed,
+        epoch,
+      })) {
+        if (batchIndex++ < skipBatches) {
+          tf.dispose([batch.x, batch.y]);
+          continue;
+        }
+        try {
+          const losses = setup.step(optimizer, batch.x, batch.y);
+          step++;
+          lossSum += losses.loss! * batch.size;
+          seen += batch.size;
+          observer.step?.(batchIndex, lossSum / seen, seen);
+        } finally {
+          tf.dispose([batch.x, batch.y]);
+        }
+        if (options.signal?.aborted && batchIndex < steps) {
+          // Stop mid-epoch: keep the position, so a resumed run skips the batches done.
+          interrupted = true;
+          const dir = files.checkpoint(step);
+          await saveCheckpoint(
+            setup.model,
+            dir,
+            { epoch, step, seed: config.seed, extra: { batchInEpoch: batchIndex } },
+            { optimizer },
+          );
+          await files.commitLatest(dir);
+          observer.log?.(
+            `Interrupted in epoch ${epoch + 1} at step ${step}: checkpoint written; continue with --resume.`,
+          );
+          break;
+        }
+      }
+      if (interrupted) break;
+      skipBatches = 0;
+      const val = data.validation
+        ? await evaluate(setup.model, data.validation, { batchSize: train.evalBatchSize })
+        : undefined;
+      const test = await evaluate(setup.model, data.test, { batchSize: train.evalBatchSize });
+      const metrics: Record<string, number> = {
+        trainLoss: seen > 0 ? lossSum / seen : Number.NaN,
+        ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy, valErrors: val.errors } : {}),
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+        testErrors: test.errors,
+        seconds: (performance.now() - epochStart) / 1000,
+      };
+      log.write({ epoch: epoch + 1, step, split: 'epoch', ...metrics });
+      observer.endEpoch?.(metrics);
+      const dir = files.checkpoint(step);
+      await saveCheckpoint(
+        setup.model,
+        dir,
+        {
+          epoch: epoch + 1,
+          step,
+          seed: config.seed,
+          metrics: Object.fromEntries(
+            Object.entries(metrics).filter(([, v]) => Number.isFinite(v)),
+          ),
+        },
+        { optimizer },
+      );
+      await files.commitLatest(dir);
+      if (options.signal?.aborted && epoch + 1 < train.epochs) {
+        interrupted = true;
+        observer.log?.(
+          `Interrupted after epoch ${epoch + 1}: checkpoint written; continue with --resume.`,
+        );
+      }
+    }
+    const trainSeconds = (performance.now() - started) / 1000;
+    await setup.model.save(fileSaver(files.model));
+    const test = await evaluate(setup.model, data.test, { batchSize: train.evalBatchSize });
+    const summary: RunSummary = {
+      name: config.name,
+      runDir: files.dir,
+      interrupted,
+      epochs: Math.min(epoch, train.epochs),
+      testErrors: test.errors,
+      testAccuracy: test.accuracy,
+      testCount: test.count,
+      params: countParams(setup.model, 'trainable'),
+      sizeBytes: dirBytes(files.model),
+      inferenceMsPerBatch: inferenceMs(setup.model, data.test),
+      trainSeconds,
+      backend: setup.backend,
+    };
+    fs.writeFileSync(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    log.close();
+    const records = await readMetrics(files.metrics);
+    fs.writeFileSync(
+      files.plot,
+      plotRunsSvg(
+        [
+          {
+            name: config.name,
+            epochs: records.map((r) => ({
+              epoch: r.epoch,
+              loss: r.trainLoss as number,
+              accuracy: r.testAccuracy as number,
+            })),
+          },
+        ],
+        { metrics: ['loss', 'accuracy'], title: config.name },
+      ),
+    );
+    return summary;
+  } finally {
+    log?.close();
+    if (optimizer) disposeOptimizer(optimizer);
+    setup.dispose();
+  }
+}
