@@ -2,6 +2,10 @@
  * The configurable distiller: recorders on both models, deliveries between them, connectors,
  * and the distillation losses fed through `lossForwardMappings`.
  */
+// A distiller works on tfjs models: make queues tensor-aware and layer recorders available
+// even when only this module (not the package root) is imported.
+import '../tensor/install.js';
+import '../recorder/tfjs-recorder-types.js';
 import * as tf from '@tensorflow/tfjs';
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import { atPath, isPlainObject, rejectUnknownKeys } from '../config/validate.js';

@@ -51,7 +51,7 @@ export async function setUpTraining(
   let backend = await selectBackend(wanted);
   const model = await buildModel(config.model, {
     seed: config.seed,
-    name: 'student',
+    name: config.teacher ? 'student' : config.name,
     baseDir,
     path: 'model',
   });
