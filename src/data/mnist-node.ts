@@ -88,10 +88,9 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<MnistDa
     );
   }
   const dir = options.dir ?? defaultMnistDir();
-  const [train, test] = await Promise.all([
-    loadSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, trainLimit),
-    loadSplit(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, testLimit),
-  ]);
+  // One after the other, so that with several files missing the error always names the first.
+  const train = await loadSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, trainLimit);
+  const test = await loadSplit(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, testLimit);
   return { train, test };
 }
 
@@ -104,10 +103,8 @@ async function loadSplit(
   const path = requireNodeBuiltin<typeof NodePath>('node:path', 'loadMnist');
   const imagesPath = path.join(dir, imagesFile);
   const labelsPath = path.join(dir, labelsFile);
-  const [images, labels] = await Promise.all([
-    readRecords(imagesPath, (header) => recordsWanted(header, limit)),
-    readRecords(labelsPath, (header) => recordsWanted(header, limit)),
-  ]);
+  const images = await readRecords(imagesPath, (header) => recordsWanted(header, limit));
+  const labels = await readRecords(labelsPath, (header) => recordsWanted(header, limit));
   const total = checkMnistHeaders(images.header, labels.header, imagesPath, labelsPath);
   const count = Math.min(total, limit ?? total);
   return mnistDataset(images.body, labels.body, count, labelsPath);
