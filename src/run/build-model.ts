@@ -37,7 +37,8 @@ export async function buildModel(
     }
     return model;
   }
-  return atPath(path, async () => {
+  // Synchronous, so that atPath sees the zoo builders' errors (it cannot catch a rejection).
+  return atPath(path, (): tf.LayersModel | Promise<tf.LayersModel> => {
     switch (config.type) {
       case 'mlp': {
         const { type: _type, ...rest } = config;

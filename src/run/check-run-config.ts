@@ -186,7 +186,14 @@ function checkTrain(value: unknown): CheckedRunConfig['train'] {
   const schedule = resolveScheduleConfig(t.schedule, 'train.schedule');
   const epochs = int(t.epochs, 'train.epochs', 10, 1, 10_000)!;
   // Settings that depend on the length of training are checked now, not after an epoch.
-  learningRateAt(schedule, optimizer.learningRate, 0, epochs);
+  try {
+    learningRateAt(schedule, optimizer.learningRate, 0, epochs);
+  } catch (error) {
+    if (!(error instanceof DistillError)) throw error;
+    throw new DistillError('INVALID_CONFIG', `${error.message} (at train.schedule)`, {
+      cause: error,
+    });
+  }
   return {
     epochs,
     batchSize: int(t.batchSize, 'train.batchSize', 128, 1, 60_000)!,

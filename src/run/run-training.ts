@@ -188,10 +188,9 @@ export async function runTraining(
       skipBatches = Number(loaded.info.extra?.batchInEpoch ?? 0);
       observer.log?.(`Resuming ${config.name} at epoch ${startEpoch + 1}, step ${step}.`);
     }
-    log = await MetricsLog.open(
-      files.metrics,
-      latest !== undefined ? { resumeAfterStep: step } : {},
-    );
+    // Lines past the checkpoint (all of them, when a resumed run found none) are cut, so a
+    // run that starts again never repeats an epoch's line.
+    log = await MetricsLog.open(files.metrics, { resumeAfterStep: step });
     const steps = batchCount(data.train.count, train.batchSize);
     const started = performance.now();
     let interrupted = false;
@@ -224,6 +223,9 @@ export async function runTraining(
         } finally {
           tf.dispose([batch.x, batch.y]);
         }
+        // Steps are synchronous: give the event loop a turn, or an abort from a signal handler
+        // (Ctrl-C) would only be seen at the end of the epoch.
+        if (options.signal) await new Promise<void>((resolve) => setImmediate(resolve));
         if (options.signal?.aborted && batchIndex < steps) {
           // Stop mid-epoch: keep the position, so a resumed run skips the batches done.
           interrupted = true;

@@ -3,6 +3,10 @@
  * bad config never leaves a half-written run directory.
  */
 import type * as tf from '@tensorflow/tfjs';
+// A config names recorders by type ("LayerOutputs"): the tfjs recorder types and tensor-aware
+// queues must be installed even when this module is imported without the package root (the CLI).
+import '../tensor/install.js';
+import '../recorder/tfjs-recorder-types.js';
 import { Augments } from '../augment/augments.js';
 import { SingleTeacherDistill, type StepLosses } from '../distill/single-teacher-distill.js';
 import { ImageClassifier } from '../models/image-classifier.js';
