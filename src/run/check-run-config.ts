@@ -111,6 +111,23 @@ function oneOf<T extends string>(
   return value as T;
 }
 
+/** The activations tfjs layers know by name. */
+const ACTIVATIONS = [
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'gelu',
+  'swish',
+  'mish',
+  'sigmoid',
+  'hardSigmoid',
+  'tanh',
+  'softplus',
+  'softsign',
+  'linear',
+] as const;
+
 function checkModel(value: unknown, path: string): ModelConfig {
   if (typeof value === 'function') return value as ModelConfig;
   if (!isPlainObject(value))
@@ -151,6 +168,9 @@ function checkModel(value: unknown, path: string): ModelConfig {
     ]);
   } else {
     object(value, path, ['type']);
+  }
+  if ('activation' in value && value.activation !== undefined) {
+    oneOf(value.activation, `${path}.activation`, ACTIVATIONS);
   }
   return value as ModelConfig;
 }

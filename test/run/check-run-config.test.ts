@@ -307,3 +307,15 @@ describe('checkRunConfig', () => {
     rejects({ model: MLP, seed: -1 }, 'INVALID_CONFIG', /seed to be an integer from 0/, /got -1\./);
   });
 });
+
+describe('checkRunConfig activations', () => {
+  it('checkRunConfig rejects an unknown activation with a suggestion', () => {
+    rejects(
+      { model: { ...MLP, activation: 'rleu' } },
+      'INVALID_CONFIG',
+      /model\.activation/,
+      /"rleu"/,
+      /Perhaps you meant "relu"/,
+    );
+  });
+});
