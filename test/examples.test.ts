@@ -53,6 +53,7 @@ function line(output: ExampleOutput, pattern: RegExp): RegExpMatchArray {
 const EXAMPLES = [
   'fifo-delivery',
   'function-delivery',
+  'kd-mnist',
   'manager-delivery',
   'method-delivery',
   'mixup-with-delivery',
@@ -152,6 +153,18 @@ describe('examples', () => {
     const out = await runExample('mixup-with-manager');
     line(out, /^labels equal: true$/);
     line(out, /^imgs equal: true$/);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('SingleTeacherDistill (kd-mnist) distills a small MNIST student from a teacher without changing the teacher or leaking tensors', async () => {
+    const out = await runExample('kd-mnist');
+    const [, teacher] = line(out, /^teacher: (\d+) test errors of 1000$/);
+    const [, student] = line(out, /^distilled student: (\d+) test errors of 1000$/);
+    assert.ok(Number(teacher) < 500 && Number(student) < 500, `${teacher}, ${student}`);
+    line(out, /^last step: distill\.loss_kd, loss, student\.loss$/);
+    line(out, /^loss = student\.loss \+ distill\.loss_kd: true$/);
+    line(out, /^teacher weights unchanged: true$/);
     line(out, /^tensors leaked: 0$/);
     assertNoStderrBesidesTfjsHint(out);
   });
