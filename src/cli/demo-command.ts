@@ -4,6 +4,7 @@
  */
 import type * as NodePath from 'node:path';
 import type * as NodeFs from 'node:fs';
+import { DistillError } from '../errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import type { RunSummary } from '../run/run-training.js';
 import { evalCommand } from './eval-command.js';
@@ -31,6 +32,12 @@ export async function demoCommand(
   const path = requireNodeBuiltin<typeof NodePath>('node:path', 'demo');
   const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'demo');
   const runsDir = path.resolve(options.runsDir);
+  if (!fs.existsSync(path.join(root, DEMO_TEACHER, 'model.json'))) {
+    throw new DistillError(
+      'FILE_NOT_FOUND',
+      `The demo's teacher ${DEMO_TEACHER} is missing: train it first with npm run train:teacher (tfjs-distill train configs/teacher.json --export ${DEMO_TEACHER}).`,
+    );
+  }
   const teacher = await evalCommand(path.join(root, DEMO_TEACHER), { runsDir });
   const teacherBytes = fs
     .readdirSync(teacher.modelPath)

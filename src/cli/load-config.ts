@@ -127,6 +127,9 @@ export async function loadConfigFile(file: string): Promise<LoadedConfig> {
     case '.mts':
       return { ...base, raw: await loadTypeScript(full, fs, path) };
     default:
-      throw configError(file, `unknown config file type "${ext}"; use .json, .js, .mjs or .ts.`);
+      throw configError(
+        file,
+        `unknown config file type "${ext}"; use .json, .js, .mjs, .ts or .mts.`,
+      );
   }
 }

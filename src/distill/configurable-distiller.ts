@@ -8,7 +8,7 @@ import '../tensor/install.js';
 import '../recorder/tfjs-recorder-types.js';
 import * as tf from '@tensorflow/tfjs';
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
-import { atPath, isPlainObject, rejectUnknownKeys } from '../config/validate.js';
+import { isPlainObject, rejectUnknownKeys } from '../config/validate.js';
 import type { Connector } from '../connectors/connector.js';
 import { buildConnector, type ConnectorConfig } from '../connectors/connector-registry.js';
 import {
@@ -141,9 +141,7 @@ export class ConfigurableDistiller {
       for (const [name, config] of Object.entries(options.connectors ?? {})) {
         connectors.set(
           name,
-          isConnector(config)
-            ? config
-            : atPath(`connectors.${name}`, () => buildConnector(config, `connectors.${name}`)),
+          isConnector(config) ? config : buildConnector(config, `connectors.${name}`),
         );
       }
       this.connectors = connectors;

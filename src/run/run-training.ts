@@ -196,10 +196,6 @@ export async function runTraining(
     let interrupted = false;
     let epoch = startEpoch;
     for (; epoch < train.epochs && !interrupted; epoch++) {
-      setLearningRate(
-        optimizer,
-        learningRateAt(train.schedule, train.optimizer.learningRate, epoch, train.epochs),
-      );
       observer.startEpoch?.(epoch, train.epochs, steps);
       let lossSum = 0;
       let seen = 0;
@@ -215,6 +211,16 @@ export async function runTraining(
           continue;
         }
         try {
+          // The rate follows the schedule within the epoch too (a warm-up starts above zero).
+          setLearningRate(
+            optimizer,
+            learningRateAt(
+              train.schedule,
+              train.optimizer.learningRate,
+              epoch + batchIndex / steps,
+              train.epochs,
+            ),
+          );
           const losses = setup.step(optimizer, batch.x, batch.y);
           step++;
           lossSum += losses.loss! * batch.size;

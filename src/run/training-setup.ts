@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import '../tensor/install.js';
 import '../recorder/tfjs-recorder-types.js';
 import { Augments } from '../augment/augments.js';
+import { atPath } from '../config/validate.js';
 import { SingleTeacherDistill, type StepLosses } from '../distill/single-teacher-distill.js';
 import { ImageClassifier } from '../models/image-classifier.js';
 import { recommendedBackend, selectBackend } from '../train/backend.js';
@@ -52,7 +53,14 @@ export async function setUpTraining(
   baseDir: string,
 ): Promise<TrainingSetup> {
   const wanted = config.backend === 'auto' ? (usesConv(config) ? 'cpu' : 'wasm') : config.backend;
-  let backend = await selectBackend(wanted);
+  let backend: string;
+  try {
+    backend = await selectBackend(wanted);
+  } catch (error) {
+    // `auto` prefers wasm for speed, but cpu always works: fall back when wasm is not installed.
+    if (config.backend !== 'auto' || wanted !== 'wasm') throw error;
+    backend = await selectBackend('cpu');
+  }
   const model = await buildModel(config.model, {
     seed: config.seed,
     name: config.teacher ? 'student' : config.name,
@@ -87,16 +95,22 @@ export async function setUpTraining(
     });
     if (teacher && config.teacher && config.distill) {
       const { calculateStudentLoss, ...distiller } = config.distill;
-      const distill = new SingleTeacherDistill({
-        teacher: new ImageClassifier({
-          model: teacher,
-          augments: augments(config.teacher.augments, 23),
-          labelAssigner: config.teacher.labelAssigner,
-        }),
-        student,
-        distiller: { ...distiller, resolveFrom: baseDir },
-        calculateStudentLoss,
+      const teacherClassifier = new ImageClassifier({
+        model: teacher,
+        augments: augments(config.teacher.augments, 23),
+        labelAssigner: config.teacher.labelAssigner,
       });
+      // Messages about recorders, losses and mappings name keys below `distill`.
+      const distill = atPath(
+        'distill',
+        () =>
+          new SingleTeacherDistill({
+            teacher: teacherClassifier,
+            student,
+            distiller: { ...distiller, resolveFrom: baseDir },
+            calculateStudentLoss,
+          }),
+      );
       return {
         model,
         teacher,

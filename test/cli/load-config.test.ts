@@ -117,7 +117,7 @@ describe('loadConfigFile', () => {
       distillError(
         'INVALID_CONFIG',
         /run\.yaml: unknown config file type "\.yaml"/,
-        /\.json, \.js, \.mjs or \.ts/,
+        /\.json, \.js, \.mjs, \.ts or \.mts/,
       ),
     );
   });
