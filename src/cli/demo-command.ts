@@ -70,7 +70,7 @@ export async function demoCommand(
         `${(teacher.accuracy * 100).toFixed(2)}%`,
         teacher.params.toLocaleString('en-US'),
         `${(teacherBytes / 1024).toFixed(0)} KiB`,
-        '-',
+        teacher.inferenceMsPerBatch.toFixed(1),
         '-',
       ],
       widths,

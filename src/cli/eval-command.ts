@@ -9,6 +9,7 @@ import { requireNodeBuiltin } from '../node-builtins.js';
 import { countParams } from '../models/params.js';
 import { loadSavedModel } from '../run/build-model.js';
 import { checkRunConfig } from '../run/check-run-config.js';
+import { inferenceMs } from '../run/run-training.js';
 import { evaluate, type EvaluationResult } from '../train/evaluate.js';
 import { UsageError } from './cli-error.js';
 import { loadConfigFile } from './load-config.js';
@@ -19,6 +20,8 @@ export interface EvalResult extends EvaluationResult {
   readonly modelPath: string;
   /** Its trainable parameters. */
   readonly params: number;
+  /** Median milliseconds to predict one batch of 1000 test examples. */
+  readonly inferenceMsPerBatch: number;
 }
 
 function modelPathOf(
@@ -69,7 +72,12 @@ export async function evalCommand(
   try {
     const { test } = await loadMnist({ trainLimit: 0, testLimit: options.testLimit });
     const result = await evaluate(model, test);
-    return { ...result, modelPath, params: countParams(model, 'trainable') };
+    return {
+      ...result,
+      modelPath,
+      params: countParams(model, 'trainable'),
+      inferenceMsPerBatch: inferenceMs(model, test),
+    };
   } finally {
     model.dispose();
   }

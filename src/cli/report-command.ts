@@ -27,6 +27,7 @@ export async function readRun(dir: string): Promise<PlotRun> {
     epochs: records.map((r) => ({
       epoch: r.epoch,
       'train loss': r.trainLoss as number,
+      'test loss': r.testLoss as number,
       'test accuracy': r.testAccuracy as number,
     })),
   };
@@ -48,7 +49,7 @@ export async function reportCommand(
     options.out ?? (dirs.length === 1 ? path.join(dirs[0]!, 'plot.svg') : 'report.svg'),
   );
   const svg = plotRunsSvg(runs, {
-    metrics: ['train loss', 'test accuracy'],
+    metrics: ['train loss', 'test loss', 'test accuracy'],
     title: runs.length === 1 ? runs[0]!.name : `${runs.length} runs`,
   });
   fs.writeFileSync(out, svg);

@@ -116,7 +116,11 @@ function dirBytes(dir: string): number {
   return fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(`${dir}/${f}`).size, 0);
 }
 
-function inferenceMs(model: tf.LayersModel, test: Dataset): number {
+/**
+ * Median milliseconds for `model.predict` on one batch of (up to) 1000 examples of `test`,
+ * after a warm-up call.
+ */
+export function inferenceMs(model: tf.LayersModel, test: Dataset): number {
   const n = Math.min(1000, test.count);
   const x = tf.tensor2d(test.images.subarray(0, n * 784), [n, 784]);
   const times: number[] = [];
