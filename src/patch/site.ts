@@ -18,6 +18,21 @@ const ROLE_RANK = { observer: 0, substitute: 1 } as const;
 
 const sites = new WeakMap<object, Map<string | symbol, PatchSite>>();
 
+/** Every wrapper made here, to its site, so a wrapper found on a property leads to its original. */
+const wrapperSites = new WeakMap<AnyFunction, PatchSite>();
+
+/**
+ * The function under `fn`: `fn` itself, or if `fn` is a tfjs-distill wrapper, the original it
+ * wraps. Targets resolved while another interceptor of theirs is entered keep the original so.
+ */
+export function unwrap(fn: AnyFunction): AnyFunction {
+  let f = fn;
+  for (let site = wrapperSites.get(f); site !== undefined; site = wrapperSites.get(f)) {
+    f = site.original;
+  }
+  return f;
+}
+
 /** The invocation handed to the interceptor at `index` of a chain snapshot. */
 class ChainInvocation implements Invocation {
   constructor(
@@ -63,6 +78,7 @@ class PatchSite {
     Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
     Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
     this.wrapper = wrapper;
+    wrapperSites.set(wrapper, this);
   }
 
   dispatch(
