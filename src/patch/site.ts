@@ -57,6 +57,8 @@ class PatchSite {
   private ownDescriptor: PropertyDescriptor | undefined;
   /** Whether the wrapper is installed now. Sites stay cached when idle, so re-entry is cheap. */
   installed = false;
+  /** Whether the wrapper shadows an inherited function (no own property before install). */
+  private inherited = false;
 
   constructor(
     readonly owner: object,
@@ -72,7 +74,7 @@ class PatchSite {
         const active = scopeStore.current();
         if (active.size !== 0) return site.dispatch(chain, 0, active, this, args);
       }
-      return Reflect.apply(original, this, args);
+      return Reflect.apply(site.next(), this, args);
     };
     // Keep what introspection sees (name, length) identical to the original.
     Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
@@ -96,12 +98,25 @@ class PatchSite {
         );
       }
     }
-    return Reflect.apply(this.original, thisArg, args);
+    return Reflect.apply(this.next(), thisArg, args);
+  }
+
+  /**
+   * What a call reaches past the interceptors: the original, or, where the wrapper shadows an
+   * inherited function, what the prototype chain holds now, as an unpatched call would. That may
+   * be the wrapper of a base class's method, whose interceptors then see the call too.
+   */
+  private next(): AnyFunction {
+    if (!this.inherited) return this.original;
+    const proto = Object.getPrototypeOf(this.owner) as object | null;
+    const inherited: unknown = proto === null ? undefined : Reflect.get(proto, this.key);
+    return typeof inherited === 'function' ? (inherited as AnyFunction) : this.original;
   }
 
   install(): void {
     const d = Object.getOwnPropertyDescriptor(this.owner, this.key);
     this.ownDescriptor = d;
+    this.inherited = d === undefined;
     if (d === undefined) {
       // Inherited: shadow it with an own property that restore deletes again.
       Object.defineProperty(this.owner, this.key, {
@@ -147,8 +162,9 @@ function siteFor(interceptor: Interceptor): PatchSite {
   let site = byKey.get(key);
   if (site !== undefined && site.installed) return site;
   assertPatchable(owner, key, label);
+  // Another site's wrapper may be inherited here (a subclass of a patched class): look through it.
   const current = (owner as Record<string | symbol, unknown>)[key];
-  if (current !== original) {
+  if (typeof current !== 'function' || unwrap(current as AnyFunction) !== original) {
     throw new DistillError(
       'UNPATCHABLE_TARGET',
       `Cannot intercept ${label}: the property no longer holds the function found when the target was resolved ` +
