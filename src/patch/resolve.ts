@@ -5,6 +5,7 @@
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import { loadModule, parsePath, walkMembers, type ResolveFrom } from './module-path.js';
 import { assertPatchable } from './patchability.js';
+import { unwrap } from './site.js';
 import type { AnyFunction, FunctionTarget, MethodTarget, PatchPoint } from './target.js';
 
 function isObjectLike(value: unknown): value is object {
@@ -47,7 +48,7 @@ function functionPoint(owner: object, key: string | symbol, label: string): Patc
     );
   }
   assertPatchable(owner, key, label);
-  return { owner, key, original: value as AnyFunction, label };
+  return { owner, key, original: unwrap(value as AnyFunction), label };
 }
 
 function methodPoint(cls: unknown, key: string | symbol, label: string): PatchPoint {
@@ -74,7 +75,7 @@ function methodPoint(cls: unknown, key: string | symbol, label: string): PatchPo
       );
     }
     assertPatchable(proto, key, label);
-    return { owner: proto, key, original: d.value as AnyFunction, label };
+    return { owner: proto, key, original: unwrap(d.value as AnyFunction), label };
   }
   const names = Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor');
   throw new DistillError(

@@ -18,6 +18,21 @@ const ROLE_RANK = { observer: 0, substitute: 1 } as const;
 
 const sites = new WeakMap<object, Map<string | symbol, PatchSite>>();
 
+/** Every wrapper made here, to its site, so a wrapper found on a property leads to its original. */
+const wrapperSites = new WeakMap<AnyFunction, PatchSite>();
+
+/**
+ * The function under `fn`: `fn` itself, or if `fn` is a tfjs-distill wrapper, the original it
+ * wraps. Targets resolved while another interceptor of theirs is entered keep the original so.
+ */
+export function unwrap(fn: AnyFunction): AnyFunction {
+  let f = fn;
+  for (let site = wrapperSites.get(f); site !== undefined; site = wrapperSites.get(f)) {
+    f = site.original;
+  }
+  return f;
+}
+
 /** The invocation handed to the interceptor at `index` of a chain snapshot. */
 class ChainInvocation implements Invocation {
   constructor(
@@ -42,6 +57,8 @@ class PatchSite {
   private ownDescriptor: PropertyDescriptor | undefined;
   /** Whether the wrapper is installed now. Sites stay cached when idle, so re-entry is cheap. */
   installed = false;
+  /** Whether the wrapper shadows an inherited function (no own property before install). */
+  private inherited = false;
 
   constructor(
     readonly owner: object,
@@ -57,12 +74,13 @@ class PatchSite {
         const active = scopeStore.current();
         if (active.size !== 0) return site.dispatch(chain, 0, active, this, args);
       }
-      return Reflect.apply(original, this, args);
+      return Reflect.apply(site.next(), this, args);
     };
     // Keep what introspection sees (name, length) identical to the original.
     Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
     Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
     this.wrapper = wrapper;
+    wrapperSites.set(wrapper, this);
   }
 
   dispatch(
@@ -80,12 +98,25 @@ class PatchSite {
         );
       }
     }
-    return Reflect.apply(this.original, thisArg, args);
+    return Reflect.apply(this.next(), thisArg, args);
+  }
+
+  /**
+   * What a call reaches past the interceptors: the original, or, where the wrapper shadows an
+   * inherited function, what the prototype chain holds now, as an unpatched call would. That may
+   * be the wrapper of a base class's method, whose interceptors then see the call too.
+   */
+  private next(): AnyFunction {
+    if (!this.inherited) return this.original;
+    const proto = Object.getPrototypeOf(this.owner) as object | null;
+    const inherited: unknown = proto === null ? undefined : Reflect.get(proto, this.key);
+    return typeof inherited === 'function' ? (inherited as AnyFunction) : this.original;
   }
 
   install(): void {
     const d = Object.getOwnPropertyDescriptor(this.owner, this.key);
     this.ownDescriptor = d;
+    this.inherited = d === undefined;
     if (d === undefined) {
       // Inherited: shadow it with an own property that restore deletes again.
       Object.defineProperty(this.owner, this.key, {
@@ -131,8 +162,9 @@ function siteFor(interceptor: Interceptor): PatchSite {
   let site = byKey.get(key);
   if (site !== undefined && site.installed) return site;
   assertPatchable(owner, key, label);
+  // Another site's wrapper may be inherited here (a subclass of a patched class): look through it.
   const current = (owner as Record<string | symbol, unknown>)[key];
-  if (current !== original) {
+  if (typeof current !== 'function' || unwrap(current as AnyFunction) !== original) {
     throw new DistillError(
       'UNPATCHABLE_TARGET',
       `Cannot intercept ${label}: the property no longer holds the function found when the target was resolved ` +
