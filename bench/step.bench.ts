@@ -116,6 +116,10 @@ for (let i = 0; i < STEPS; i++) {
   );
 }
 
+// The mixup augment alone, which the KD step runs and the limit does not.
+const mixOnly: number[] = [];
+for (let i = 0; i < STEPS; i++) mixOnly.push(time(() => tf.dispose(handMix.call(x, y))));
+
 // Drift over many steps.
 const driftSteps = Number(process.env.BENCH_DRIFT_STEPS ?? 500);
 const tensorsBefore = tf.memory().numTensors;
@@ -140,6 +144,7 @@ console.log(
   `  student-only step           ${median(studentOnly).toFixed(2)} ms  (${((BATCH / median(studentOnly)) * 1000).toFixed(0)} ex/s)`,
 );
 console.log(`  teacher forward             ${median(teacherOnly).toFixed(2)} ms`);
+console.log(`  mixup augment               ${median(mixOnly).toFixed(2)} ms`);
 console.log(
   `  KD throughput               ${((BATCH / kd) * 1000).toFixed(0)} ex/s = ${(limit / kd).toFixed(3)} x the limit of ${((BATCH / limit) * 1000).toFixed(0)} ex/s (goal >= 0.9)`,
 );
