@@ -10,6 +10,7 @@ import { countParams } from '../models/params.js';
 import { loadSavedModel } from '../run/build-model.js';
 import { checkRunConfig } from '../run/check-run-config.js';
 import { inferenceMs } from '../run/run-training.js';
+import { recommendedBackend, selectBackend } from '../train/backend.js';
 import { evaluate, type EvaluationResult } from '../train/evaluate.js';
 import { UsageError } from './cli-error.js';
 import { loadConfigFile } from './load-config.js';
@@ -70,6 +71,8 @@ export async function evalCommand(
   const modelPath = await modelPathOf(target, options.runsDir, fs, path);
   const model = await loadSavedModel(modelPath, process.cwd());
   try {
+    // Measure on the backend a run would use (wasm for dense models), falling back to cpu.
+    await selectBackend(recommendedBackend(model)).catch(() => selectBackend('cpu'));
     const { test } = await loadMnist({ trainLimit: 0, testLimit: options.testLimit });
     const result = await evaluate(model, test);
     return {

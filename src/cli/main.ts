@@ -102,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'eval': {
       const r = await evalCommand(rest[0], { runsDir });
       console.log(
-        `${r.modelPath}: ${r.errors} test errors of ${r.count} (${(r.accuracy * 100).toFixed(2)}%), loss ${r.loss.toFixed(4)}, ${r.params.toLocaleString('en-US')} parameters`,
+        `${r.modelPath}: ${r.errors} test errors of ${r.count} (${(r.accuracy * 100).toFixed(2)}%), loss ${r.loss.toFixed(4)}, ${r.params.toLocaleString('en-US')} parameters, ${r.inferenceMsPerBatch.toFixed(1)} ms per 1000 predictions`,
       );
       return 0;
     }
