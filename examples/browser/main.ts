@@ -56,9 +56,11 @@ async function loadDigits(): Promise<{ train: Dataset; test: Dataset }> {
   };
 }
 
-/** WebGL when the browser can run it, the CPU backend otherwise. */
+/** WebGL when the browser can run it, the CPU backend otherwise (or with `?backend=cpu`). */
 async function pickBackend(): Promise<string> {
+  const forceCpu = new URLSearchParams(location.search).get('backend') === 'cpu';
   try {
+    if (forceCpu) throw new Error('CPU requested');
     if (await tf.setBackend('webgl')) return 'webgl';
   } catch {
     // no WebGL context here
