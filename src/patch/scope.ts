@@ -64,7 +64,11 @@ function asyncScopeStore(AsyncLocalStorage: AlsConstructor): ScopeStore {
   };
 }
 
-function processWideScopeStore(): ScopeStore {
+/**
+ * A scope store without async context: one set of active tokens for the whole process, as used
+ * where `AsyncLocalStorage` is missing. Exported for tests; the library uses {@link scopeStore}.
+ */
+export function processWideScopeStore(): ScopeStore {
   const active = new Set<ScopeToken>();
   return {
     isolated: false,
