@@ -2,7 +2,8 @@
  * The browser example, end to end: builds examples/browser with Vite, serves the build on
  * 127.0.0.1, opens it in the system's Chromium (headless, through playwright-core; no browser
  * download) and checks what the page reports on `window.__distillResults`. Saves a screenshot to
- * docs/browser-demo.png.
+ * build/browser-demo.png, or to docs/browser-demo.png (the README's picture) with
+ * UPDATE_SCREENSHOT=1, so that ordinary test runs leave the working tree unchanged.
  *
  * Run: `npm run test:browser`. Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
  */
@@ -95,7 +96,11 @@ describe('browser example (examples/browser)', { timeout: 180_000 }, () => {
     assert.equal(failure, undefined, `The page failed: ${failure}`);
     assert.deepEqual(errors, []);
     results = await page.evaluate(() => window.__distillResults);
-    await page.screenshot({ path: join(rootDir, 'docs', 'browser-demo.png'), fullPage: true });
+    const shot =
+      process.env.UPDATE_SCREENSHOT === '1'
+        ? join(rootDir, 'docs', 'browser-demo.png')
+        : join(rootDir, 'build', 'browser-demo.png');
+    await page.screenshot({ path: shot, fullPage: true });
   });
 
   after(async () => {
