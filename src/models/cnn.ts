@@ -68,7 +68,15 @@ export function smallCnn(options: SmallCnnOptions = {}): tf.Sequential {
       `smallCnn needs a square image, but inputSize ${inputSize} is not a perfect square (784 = 28x28 is).`,
     );
   }
-  const [filters1, filters2] = options.filters ?? [16, 32];
+  const filters: unknown = options.filters ?? [16, 32];
+  // A string or a number would otherwise be destructured (or fail) with a misleading message.
+  if (!Array.isArray(filters) || filters.length !== 2) {
+    throw new DistillTypeError(
+      'INVALID_ARGUMENT',
+      `Expected filters to be the filters of conv1 and conv2, such as [16, 32], but got ${describeValue(filters)}.`,
+    );
+  }
+  const [filters1, filters2] = filters as unknown[];
   const kernelSize = positiveUnits(options.kernelSize ?? 3, 'kernelSize');
   checkFits(side, kernelSize);
   const hidden = positiveUnits(options.hidden ?? 128, 'hidden');

@@ -4,7 +4,7 @@
  */
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import { ScopeGroup } from '../patch/scope-group.js';
-import { isPlainObject } from '../config/validate.js';
+import { atPath, isPlainObject } from '../config/validate.js';
 import type { ResolveFrom } from '../patch/module-path.js';
 import { BaseRecorder, type RecorderScope } from './base-recorder.js';
 import { recorderRegistry, type RecorderConfig } from './recorder-registry.js';
@@ -39,6 +39,8 @@ export class RecorderManager {
   /** The managed recorders by name. */
   readonly recorders: Map<string, BaseRecorder> = new Map();
   private readonly group = new ScopeGroup('The recorder manager', () => this.recorders.values());
+  /** Where each recorder's source is in the config, for messages of `initialize`. */
+  private readonly sourcePaths = new Map<string, string>();
 
   /**
    * @param configs - Recorders by name.
@@ -63,12 +65,18 @@ export class RecorderManager {
           ? config
           : recorderRegistry.build(config, { path: where, resolveFrom: options.resolveFrom });
       this.recorders.set(name, recorder);
+      this.sourcePaths.set(name, config instanceof BaseRecorder ? where : `${where}.source`);
     }
   }
 
-  /** Binds every recorder to `model` (layer and parameter recorders need it). */
+  /**
+   * Binds every recorder to `model` (layer and parameter recorders need it). An unknown layer
+   * or weight is reported with the recorder's key path (`studentRecorders.feat.source`).
+   */
   initialize(model?: unknown): this {
-    for (const recorder of this.recorders.values()) recorder.initialize(model);
+    for (const [name, recorder] of this.recorders) {
+      atPath(this.sourcePaths.get(name)!, () => recorder.initialize(model));
+    }
     return this;
   }
 

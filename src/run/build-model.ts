@@ -26,9 +26,29 @@ export async function buildModel(
   config: ModelConfig,
   options: { seed: number; name: string; baseDir: string; path: string },
 ): Promise<tf.LayersModel> {
+  const model = await build(config, options);
+  checkMnistModel(model, config, options.path);
+  return model;
+}
+
+async function build(
+  config: ModelConfig,
+  options: { seed: number; name: string; baseDir: string; path: string },
+): Promise<tf.LayersModel> {
   const { seed, name, baseDir, path } = options;
   if (typeof config === 'function') {
-    const model = await config(seed);
+    let model: unknown;
+    try {
+      model = await config(seed);
+    } catch (error) {
+      if (error instanceof DistillError) throw error;
+      // The config's own code failed: name the key instead of surfacing a bare message.
+      throw new DistillError(
+        'INVALID_CONFIG',
+        `${path}: the model function threw: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
     if (!(model instanceof tf.LayersModel)) {
       throw new DistillError(
         'INVALID_CONFIG',
@@ -58,6 +78,44 @@ export async function buildModel(
         return loadSavedModel(config.path, baseDir, path);
     }
   });
+}
+
+/** The shape of a model's only input or output, or undefined when it has several. */
+function onlyShape(tensors: readonly tf.SymbolicTensor[]): readonly (number | null)[] | undefined {
+  return tensors.length === 1 ? tensors[0]!.shape : undefined;
+}
+
+function isFlat(shape: readonly (number | null)[] | undefined, size: number): boolean {
+  return shape !== undefined && shape.length === 2 && shape[1] === size;
+}
+
+function formatShape(shape: readonly (number | null)[] | undefined): string {
+  return shape === undefined ? 'several tensors' : `[${shape.map((d) => d ?? 'N').join(', ')}]`;
+}
+
+/**
+ * A run trains on flat MNIST digits: its models must take `[N, 784]` and output `[N, 10]`.
+ * Checked when the model is built, so that a mismatch (such as `inputSize: 100`) stops the run
+ * before anything is written instead of failing in its first step.
+ */
+function checkMnistModel(model: tf.LayersModel, config: ModelConfig, path: string): void {
+  const zoo = typeof config === 'object' && (config.type === 'mlp' || config.type === 'smallCnn');
+  const input = onlyShape(model.inputs);
+  const output = onlyShape(model.outputs);
+  let problem: string | undefined;
+  if (!isFlat(input, 784)) {
+    problem =
+      `takes inputs of shape ${formatShape(input)}, but a run feeds it flat MNIST digits, [N, 784]` +
+      (zoo ? `; set ${path}.inputSize to 784 or remove it` : '');
+  } else if (!isFlat(output, 10)) {
+    problem =
+      `outputs ${formatShape(output)}, but a run needs the logits of the ten digits, [N, 10]` +
+      (zoo ? `; set ${path}.numClasses to 10 or remove it` : '');
+  }
+  if (problem !== undefined) {
+    model.dispose();
+    throw new DistillError('SHAPE_MISMATCH', `${path} ${problem}.`);
+  }
 }
 
 /** Loads a model written by tfjs-distill: a checkpoint directory, a model directory or a model.json. */

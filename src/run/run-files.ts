@@ -14,7 +14,8 @@
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import { requireNodeBuiltin } from '../node-builtins.js';
-import { writeFilesAtomically } from '../train/atomic-write.js';
+import { fileError } from '../file-errors.js';
+import { TEMP_PREFIX, writeFilesAtomically } from '../train/atomic-write.js';
 
 /** Paths inside one run directory. */
 export class RunFiles {
@@ -65,6 +66,37 @@ export class RunFiles {
     if (!fs.existsSync(this.latest)) return undefined;
     const { dir } = JSON.parse(fs.readFileSync(this.latest, 'utf8')) as { dir: string };
     return this.path.join(this.checkpoints, dir);
+  }
+
+  /**
+   * Removes the temporary files of atomic writes that a crash (a kill, a power cut) cut short:
+   * in the run directory, `checkpoints/`, every checkpoint and `model/`. A write in progress has
+   * such files too, so call it only while no other process writes to this run.
+   *
+   * @returns The paths removed.
+   * @throws DistillError `IO_ERROR` when a folder cannot be read or a file removed.
+   */
+  removeTempFiles(): string[] {
+    const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'run directories');
+    const removed: string[] = [];
+    const sweep = (dir: string): void => {
+      if (!fs.existsSync(dir)) return;
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = this.path.join(dir, entry.name);
+        if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX)) {
+          fs.rmSync(full, { force: true });
+          removed.push(full);
+        } else if (entry.isDirectory() && dir === this.checkpoints) {
+          sweep(full);
+        }
+      }
+    };
+    try {
+      for (const dir of [this.dir, this.checkpoints, this.model]) sweep(dir);
+    } catch (error) {
+      throw fileError(error, 'clean up the temporary files of', this.dir);
+    }
+    return removed;
   }
 
   /** Points `latest.json` at `dir` (atomically), then removes all but the newest `keep` checkpoints. */

@@ -5,10 +5,12 @@
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DistillError } from '../errors.js';
+import { DistillError, DistillTypeError } from '../errors.js';
+import { fileError } from '../file-errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import { batchCount, batches } from '../data/batches.js';
 import type { Dataset } from '../data/dataset.js';
+import type { MnistData } from '../data/mnist.js';
 import { loadMnist } from '../data/mnist-node.js';
 import { splitValidation, takeSubset } from '../data/split.js';
 import { countParams } from '../models/params.js';
@@ -89,10 +91,18 @@ interface Data {
 
 async function loadData(config: CheckedRunConfig, baseDir: string): Promise<Data> {
   const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
-  const mnist = await loadMnist({
-    dir: config.data.dir === undefined ? undefined : path.resolve(baseDir, config.data.dir),
-    testLimit: config.data.testLimit,
-  });
+  let mnist: MnistData;
+  try {
+    mnist = await loadMnist({
+      dir: config.data.dir === undefined ? undefined : path.resolve(baseDir, config.data.dir),
+      testLimit: config.data.testLimit,
+    });
+  } catch (error) {
+    // Missing or corrupt files in a folder the config chose: say which key chose it.
+    if (config.data.dir === undefined || !(error instanceof DistillError)) throw error;
+    const Class = error instanceof DistillTypeError ? DistillTypeError : DistillError;
+    throw new Class(error.code, `${error.message} (at data.dir)`, { cause: error });
+  }
   let train = mnist.train;
   let validation: Dataset | undefined;
   if (config.data.validationSize > 0) {
@@ -139,17 +149,31 @@ export function inferenceMs(model: tf.LayersModel, test: Dataset): number {
 
 function prepareRunDir(files: RunFiles, options: RunOptions): void {
   const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'runs');
-  const exists = fs.existsSync(files.dir) && fs.readdirSync(files.dir).length > 0;
-  if (exists && !options.resume) {
-    if (!options.force) {
-      throw new DistillError(
-        'INVALID_CONFIG',
-        `The run directory ${files.dir} already exists. Pass --resume to continue it, --force to start over, or give the run another name.`,
-      );
+  try {
+    const exists = fs.existsSync(files.dir) && fs.readdirSync(files.dir).length > 0;
+    if (exists && !options.resume) {
+      if (!options.force) {
+        throw new DistillError(
+          'INVALID_CONFIG',
+          `The run directory ${files.dir} already exists. Pass --resume to continue it, --force to start over, or give the run another name.`,
+        );
+      }
+      fs.rmSync(files.dir, { recursive: true, force: true });
     }
-    fs.rmSync(files.dir, { recursive: true, force: true });
+    fs.mkdirSync(files.checkpoints, { recursive: true });
+  } catch (error) {
+    throw fileError(error, 'create the run directory', files.dir);
   }
-  fs.mkdirSync(files.checkpoints, { recursive: true });
+}
+
+/** Writes a small file of the run directory, naming it when the write fails (a full disk, say). */
+function writeRunFile(file: string, text: string): void {
+  const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'runs');
+  try {
+    fs.writeFileSync(file, text);
+  } catch (error) {
+    throw fileError(error, 'write', file);
+  }
 }
 
 /**
@@ -163,7 +187,6 @@ export async function runTraining(
   options: RunOptions,
 ): Promise<RunSummary> {
   const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
-  const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'runs');
   const observer = options.observer ?? {};
   const setup = await setUpTraining(config, options.baseDir);
   let optimizer: tf.Optimizer | undefined;
@@ -176,7 +199,9 @@ export async function runTraining(
       observer.log?.(`No checkpoint in ${files.dir} yet: starting from the beginning.`);
     }
     prepareRunDir(files, options);
-    fs.writeFileSync(files.config, jsonConfig(options.rawConfig ?? config));
+    // A run killed while writing leaves temporary files; the writes they belonged to are void.
+    files.removeTempFiles();
+    writeRunFile(files.config, jsonConfig(options.rawConfig ?? config));
 
     const { train } = config;
     optimizer = buildOptimizer(train.optimizer, 'train.optimizer');
@@ -308,10 +333,10 @@ export async function runTraining(
       trainSeconds,
       backend: setup.backend,
     };
-    fs.writeFileSync(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    writeRunFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
     log.close();
     const records = await readMetrics(files.metrics);
-    fs.writeFileSync(
+    writeRunFile(
       files.plot,
       plotRunsSvg(
         [

@@ -82,14 +82,18 @@ export async function setUpTraining(
     if (config.backend === 'auto' && backend === 'wasm' && recommendedBackend(model) === 'cpu') {
       backend = await selectBackend('cpu');
     }
+    // Augment messages name `augments...`; the section (train or teacher) is added here.
     const augments = (
       spec: CheckedRunConfig['train']['augments'],
       offset: number,
+      section: string,
     ): Augments | undefined =>
-      spec === undefined ? undefined : new Augments(spec, { seed: config.seed + offset });
+      spec === undefined
+        ? undefined
+        : atPath(section, () => new Augments(spec, { seed: config.seed + offset }));
     const student = new ImageClassifier({
       model,
-      augments: augments(config.train.augments, 11),
+      augments: augments(config.train.augments, 11, 'train'),
       labelAssigner: config.train.labelAssigner,
       lossWeight: config.train.taskLossWeight,
     });
@@ -97,7 +101,7 @@ export async function setUpTraining(
       const { calculateStudentLoss, ...distiller } = config.distill;
       const teacherClassifier = new ImageClassifier({
         model: teacher,
-        augments: augments(config.teacher.augments, 23),
+        augments: augments(config.teacher.augments, 23, 'teacher'),
         labelAssigner: config.teacher.labelAssigner,
       });
       // Messages about recorders, losses and mappings name keys below `distill`.

@@ -9,6 +9,7 @@ import {
   mlp,
   smallCnn,
   smallMlp,
+  type SmallCnnOptions,
 } from '../../src/models/index.js';
 import { expectNoLeaks } from '../helpers/tensors.js';
 
@@ -161,6 +162,20 @@ describe('smallCnn', () => {
         assert.equal(countParams(model, 'nonTrainable'), 0);
       },
     );
+  });
+
+  it('rejects filters that are not a pair of counts, such as a string', () => {
+    for (const filters of ['16,32', 16, [16]] as unknown[]) {
+      assert.throws(
+        () => smallCnn({ filters } as SmallCnnOptions),
+        (e: unknown) =>
+          e instanceof DistillError &&
+          e.code === 'INVALID_ARGUMENT' &&
+          /Expected filters to be the filters of conv1 and conv2, such as \[16, 32\]/.test(
+            e.message,
+          ),
+      );
+    }
   });
 
   it('rejects non-square inputs and kernels too large for the image', () => {

@@ -8,6 +8,7 @@ import {
   ParameterRecorder,
   RecorderManager,
   isPatched,
+  type RecorderConfig,
 } from '../../src/index.js';
 import { distillError } from '../helpers/errors.js';
 import { assertTensorClose, expectNoLeaks } from '../helpers/tensors.js';
@@ -259,6 +260,24 @@ describe('RecorderManager with layers', () => {
       x.dispose();
       manager.reset();
     });
+    model.dispose();
+  });
+
+  it('names the key path of a recorder whose layer or weight the model does not have', () => {
+    const model = mlp('model_k');
+    const manager = (feat: RecorderConfig): RecorderManager =>
+      new RecorderManager(
+        { ok: { type: 'LayerOutputs', source: 'fc1' }, feat },
+        { path: 'teacherRecorders' },
+      );
+    assert.throws(
+      () => manager({ type: 'LayerOutputs', source: 'fc9' }).initialize(model),
+      distillError('MEMBER_NOT_FOUND', /"fc9"/, /\(at teacherRecorders\.feat\.source\)$/),
+    );
+    assert.throws(
+      () => manager({ type: 'Parameter', source: 'fc1/gamma' }).initialize(model),
+      distillError('MEMBER_NOT_FOUND', /"gamma"/, /\(at teacherRecorders\.feat\.source\)$/),
+    );
     model.dispose();
   });
 

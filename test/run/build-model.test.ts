@@ -50,6 +50,46 @@ describe('buildModel', () => {
     );
   });
 
+  it('buildModel rejects a model that does not take [N, 784] or output [N, 10], naming the key, and frees it', async () => {
+    await tf.setBackend('cpu');
+    await expectNoLeaks(async () => {
+      await assert.rejects(
+        buildModel({ type: 'mlp', hidden: [5], inputSize: 100 }, AS_TEACHER),
+        distillError(
+          'SHAPE_MISMATCH',
+          /^teacher\.model takes inputs of shape \[N, 100\], but a run feeds it flat MNIST digits, \[N, 784\]; set teacher\.model\.inputSize to 784/,
+        ),
+      );
+      const fiveClasses = ((seed: number) =>
+        tf.sequential({
+          layers: [
+            tf.layers.dense({
+              inputShape: [784],
+              units: 5,
+              kernelInitializer: tf.initializers.glorotUniform({ seed }),
+            }),
+          ],
+        })) as ModelConfig;
+      await assert.rejects(
+        buildModel(fiveClasses, AS_TEACHER),
+        distillError(
+          'SHAPE_MISMATCH',
+          /^teacher\.model outputs \[N, 5\], but a run needs .*\[N, 10\]\.$/,
+        ),
+      );
+    });
+  });
+
+  it('buildModel names the key when a model function throws', async () => {
+    const throwing = (() => {
+      throw new Error('no model today');
+    }) as ModelConfig;
+    await assert.rejects(
+      buildModel(throwing, AS_TEACHER),
+      distillError('INVALID_CONFIG', /^teacher\.model: the model function threw: no model today$/),
+    );
+  });
+
   it('buildModel rejects a model function that returns something else than a tfjs model', async () => {
     const notAModel = (() => ({ layers: [] })) as unknown as ModelConfig;
     await assert.rejects(
