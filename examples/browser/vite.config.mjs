@@ -56,7 +56,7 @@ export default defineConfig({
   base: './',
   plugins: [mnistSubset()],
   resolve: {
-    alias: { 'tfjs-distill': join(root, 'src', 'index.ts') },
+    alias: { 'tfjs-distill': join(root, 'src', 'browser.ts') },
   },
   build: {
     outDir: join(here, 'dist'),

@@ -1,0 +1,64 @@
+/**
+ * tfjs-distill for browsers and bundlers: the package root without its Node.js-only parts
+ * (MNIST loading from disk, checkpoint and metrics files, the training-run driver). Bundlers
+ * pick it through the `browser` condition of the package's `exports`. Targets use the object
+ * form here; scopes are process-wide where AsyncLocalStorage is missing.
+ *
+ * @packageDocumentation
+ */
+import './tensor/install.js';
+import './recorder/tfjs-recorder-types.js';
+
+export * from './core.js';
+export * from './tensor/index.js';
+export {
+  LayerInputsRecorder,
+  LayerOutputsRecorder,
+  type LayerRecorderOptions,
+} from './recorder/layer-recorders.js';
+export { ParameterRecorder, type ParameterRecorderOptions } from './recorder/parameter-recorder.js';
+export { allLayers, findLayer, type HasLayers } from './recorder/layer-lookup.js';
+export * from './augment/index.js';
+export * from './losses/index.js';
+export * from './connectors/index.js';
+export * from './models/index.js';
+export * from './distill/index.js';
+export * from './report/index.js';
+export { featureSizeOf, selectExamples, type Dataset } from './data/dataset.js';
+export {
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  parseIdx,
+  parseIdxHeader,
+  type IdxArray,
+  type IdxHeader,
+} from './data/idx.js';
+export {
+  MNIST_CLASSES,
+  MNIST_FILES,
+  MNIST_IMAGE_SIDE,
+  MNIST_PIXELS,
+  decodeMnist,
+  type DecodeMnistOptions,
+  type MnistData,
+} from './data/mnist.js';
+export {
+  splitValidation,
+  takeSubset,
+  type SplitValidationOptions,
+  type TakeSubsetOptions,
+  type ValidationSplit,
+} from './data/split.js';
+export { batchCount, batches, epochOrder, type Batch, type BatchOptions } from './data/batches.js';
+export {
+  createRng,
+  deriveSeed,
+  normalizeSeed,
+  permutation,
+  shuffleInPlace,
+  type Rng,
+} from './data/random.js';
+export * from './train/backend.js';
+export * from './train/optimizer.js';
+export * from './train/schedule.js';
+export * from './train/evaluate.js';
