@@ -24,41 +24,5 @@ export * from './connectors/index.js';
 export * from './models/index.js';
 export * from './distill/index.js';
 export * from './report/index.js';
-export { featureSizeOf, selectExamples, type Dataset } from './data/dataset.js';
-export {
-  IDX_IMAGES_MAGIC,
-  IDX_LABELS_MAGIC,
-  parseIdx,
-  parseIdxHeader,
-  type IdxArray,
-  type IdxHeader,
-} from './data/idx.js';
-export {
-  MNIST_CLASSES,
-  MNIST_FILES,
-  MNIST_IMAGE_SIDE,
-  MNIST_PIXELS,
-  decodeMnist,
-  type DecodeMnistOptions,
-  type MnistData,
-} from './data/mnist.js';
-export {
-  splitValidation,
-  takeSubset,
-  type SplitValidationOptions,
-  type TakeSubsetOptions,
-  type ValidationSplit,
-} from './data/split.js';
-export { batchCount, batches, epochOrder, type Batch, type BatchOptions } from './data/batches.js';
-export {
-  createRng,
-  deriveSeed,
-  normalizeSeed,
-  permutation,
-  shuffleInPlace,
-  type Rng,
-} from './data/random.js';
-export * from './train/backend.js';
-export * from './train/optimizer.js';
-export * from './train/schedule.js';
-export * from './train/evaluate.js';
+export * from './data/index.js';
+export * from './train/portable.js';

@@ -1,31 +1,16 @@
 /**
  * tfjs-distill: knowledge distillation for TensorFlow.js.
  *
- * Everything in `tfjs-distill/core`, plus the TensorFlow.js layer: tensor-aware queues and
- * buffers, layer and parameter recorders.
+ * Everything of the browser entry (`tfjs-distill/core` plus the TensorFlow.js layer: tensor-aware
+ * queues and buffers, layer and parameter recorders, augments, losses, connectors, models, the
+ * distiller, data and training support), plus the Node.js-only parts: MNIST from disk, checkpoint
+ * and metrics files, and the training-run driver behind the command line.
  *
  * @packageDocumentation
  */
-import './tensor/install.js';
-import './recorder/tfjs-recorder-types.js';
-
-export * from './core.js';
-export * from './tensor/index.js';
-export {
-  LayerInputsRecorder,
-  LayerOutputsRecorder,
-  type LayerRecorderOptions,
-} from './recorder/layer-recorders.js';
-export { ParameterRecorder, type ParameterRecorderOptions } from './recorder/parameter-recorder.js';
-export { allLayers, findLayer, type HasLayers } from './recorder/layer-lookup.js';
-export * from './augment/index.js';
-export * from './losses/index.js';
-export * from './connectors/index.js';
-export * from './data/index.js';
-export * from './models/index.js';
+export * from './browser.js';
+export { defaultMnistDir, loadMnist, type LoadMnistOptions } from './data/mnist-node.js';
 export * from './train/index.js';
-export * from './distill/index.js';
-export * from './report/index.js';
 export {
   defineConfig,
   MODEL_TYPES,

@@ -1,4 +1,7 @@
-/** Data: MNIST from IDX files, seeded splits and subsets, reproducible mini-batches. */
+/**
+ * Data: MNIST from IDX bytes, seeded splits and subsets, reproducible mini-batches. Loading the
+ * files from disk (`loadMnist`, Node.js only) is exported by the package root from mnist-node.ts.
+ */
 export { featureSizeOf, selectExamples, type Dataset } from './dataset.js';
 export {
   IDX_IMAGES_MAGIC,
@@ -17,7 +20,6 @@ export {
   type DecodeMnistOptions,
   type MnistData,
 } from './mnist.js';
-export { defaultMnistDir, loadMnist, type LoadMnistOptions } from './mnist-node.js';
 export {
   splitValidation,
   takeSubset,

@@ -28,35 +28,7 @@ export {
   restoreOptimizerState,
   type EncodedOptimizerState,
 } from './optimizer-state.js';
-export {
-  BACKEND_NAMES,
-  recommendedBackend,
-  selectBackend,
-  type BackendName,
-  type SelectBackendOptions,
-} from './backend.js';
-export {
-  OPTIMIZER_TYPES,
-  buildOptimizer,
-  disposeOptimizer,
-  resolveOptimizerConfig,
-  type AdamConfig,
-  type OptimizerConfig,
-  type OptimizerType,
-  type ResolvedOptimizerConfig,
-  type RmspropConfig,
-  type SgdConfig,
-} from './optimizer.js';
-export {
-  SCHEDULE_TYPES,
-  getLearningRate,
-  learningRateAt,
-  resolveScheduleConfig,
-  setLearningRate,
-  type ScheduleConfig,
-  type ScheduleType,
-} from './schedule.js';
-export { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
+export * from './portable.js';
 export {
   MetricsLog,
   readMetrics,

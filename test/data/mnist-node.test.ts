@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it, mock } from 'node:test';
 import { DistillError } from '../../src/errors.js';
-import { MNIST_FILES, MNIST_PIXELS, defaultMnistDir, loadMnist } from '../../src/data/index.js';
+import { MNIST_FILES, MNIST_PIXELS, defaultMnistDir, loadMnist } from '../../src/index.js';
 import { idxBytes } from '../helpers/idx.js';
 
 const tempDirs: string[] = [];
