@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type AugmentResult, checkBatchShapes, toFloatImages, toSoftLabels } from './batch.js';
-import { checkAlpha, checkNumClasses, checkOptionsObject, checkProb } from './options.js';
+import { checkAlpha, checkNumClasses, checkAugmentOptions, checkProb } from './options.js';
 import { SeededRandom, checkSeed } from './random.js';
 
 /** Options every batch augment accepts. */
@@ -82,7 +82,7 @@ export abstract class BatchAugment {
    * @throws `INVALID_CONFIG` for a bad `alpha`, `numClasses`, `prob` or `seed`.
    */
   protected constructor(options: BatchAugmentOptions, cls: string) {
-    checkOptionsObject(options, cls);
+    checkAugmentOptions(options, cls);
     this.alpha = checkAlpha(options.alpha);
     this.numClasses = checkNumClasses(options.numClasses);
     this.prob = checkProb(options.prob);

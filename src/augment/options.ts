@@ -1,16 +1,12 @@
 /**
  * Validators for the options of batch augments. Each names the offending key and value.
  */
-import { DistillError, DistillTypeError, describeValue } from '../errors.js';
+import { DistillError, describeValue } from '../errors.js';
+import { checkOptionsObject } from '../config/validate.js';
 
 /** Throws a `TypeError` unless `options` is an object. */
-export function checkOptionsObject(options: unknown, cls: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new DistillTypeError(
-      'INVALID_ARGUMENT',
-      `new ${cls}(options) expects an options object such as { alpha: 0.2, numClasses: 10 }, but got ${describeValue(options)}.`,
-    );
-  }
+export function checkAugmentOptions(options: unknown, cls: string): void {
+  checkOptionsObject(options, cls, '{ alpha: 0.2, numClasses: 10 }');
 }
 
 /** Reads `alpha`, the parameter of the Beta(alpha, alpha) distribution of λ. */

@@ -28,6 +28,22 @@ export function positiveInteger(value: unknown, path: string, fallback: number):
   return value;
 }
 
+/**
+ * Throws a `TypeError` unless `options` is a (non-array) object.
+ *
+ * @param options - What the constructor received.
+ * @param cls - The class taking the options, for the message.
+ * @param example - An example of valid options, shown in the message.
+ */
+export function checkOptionsObject(options: unknown, cls: string, example?: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new DistillTypeError(
+      'INVALID_ARGUMENT',
+      `new ${cls}(options) expects an options object${example ? ` such as ${example}` : ''}, but got ${describeValue(options)}.`,
+    );
+  }
+}
+
 /** Reads a required boolean. */
 export function booleanValue(value: unknown, path: string): boolean {
   if (typeof value !== 'boolean') {

@@ -1,7 +1,7 @@
 /**
  * Delivers the outputs of a function reached through an object (e.g. a module's exports).
  */
-import { DistillTypeError, describeValue } from '../errors.js';
+import { checkOptionsObject } from '../config/validate.js';
 import type { ResolveFrom } from '../patch/module-path.js';
 import { resolveFunctionTarget } from '../patch/resolve.js';
 import type { FunctionTarget } from '../patch/target.js';
@@ -19,16 +19,6 @@ export interface FunctionOutputsDeliveryOptions<
   readonly funcPath: string | FunctionTarget<O>;
   /** Base for a string `funcPath`: a directory or a module URL. Default `process.cwd()`. */
   readonly resolveFrom?: ResolveFrom;
-}
-
-/** Throws a `TypeError` unless `options` is an object. */
-export function checkOptionsObject(options: unknown, cls: string): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new DistillTypeError(
-      'INVALID_ARGUMENT',
-      `new ${cls}(options) expects an options object, but got ${describeValue(options)}.`,
-    );
-  }
 }
 
 /**

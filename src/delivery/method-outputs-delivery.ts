@@ -5,7 +5,7 @@ import type { ResolveFrom } from '../patch/module-path.js';
 import { resolveMethodTarget } from '../patch/resolve.js';
 import type { AnyClass, MethodTarget } from '../patch/target.js';
 import { DistillDelivery, type DistillDeliveryOptions } from './distill-delivery.js';
-import { checkOptionsObject } from './function-outputs-delivery.js';
+import { checkOptionsObject } from '../config/validate.js';
 
 /** Options of {@link MethodOutputsDelivery}. */
 export interface MethodOutputsDeliveryOptions<

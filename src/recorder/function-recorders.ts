@@ -1,6 +1,7 @@
 /**
  * Recorders of a function's outputs or inputs, and of a class method's.
  */
+import { checkOptionsObject } from '../config/validate.js';
 import type { ResolveFrom } from '../patch/module-path.js';
 import { resolveFunctionTarget, resolveMethodTarget } from '../patch/resolve.js';
 import type {
@@ -60,6 +61,7 @@ abstract class ResolvedRecorder extends InterceptingRecorder {
 export class FunctionOutputsRecorder extends ResolvedRecorder {
   /** @param options - The function to record. */
   constructor(options: FunctionRecorderOptions) {
+    checkOptionsObject(options, 'FunctionOutputsRecorder', '{ source }');
     super(
       resolveFunctionTarget(options.source as string, options.resolveFrom, 'source'),
       'outputs',
@@ -71,6 +73,7 @@ export class FunctionOutputsRecorder extends ResolvedRecorder {
 export class FunctionInputsRecorder extends ResolvedRecorder {
   /** @param options - The function to record. */
   constructor(options: FunctionRecorderOptions) {
+    checkOptionsObject(options, 'FunctionInputsRecorder', '{ source }');
     super(resolveFunctionTarget(options.source as string, options.resolveFrom, 'source'), 'inputs');
   }
 }
@@ -79,6 +82,7 @@ export class FunctionInputsRecorder extends ResolvedRecorder {
 export class MethodOutputsRecorder extends ResolvedRecorder {
   /** @param options - The method to record. */
   constructor(options: MethodRecorderOptions) {
+    checkOptionsObject(options, 'MethodOutputsRecorder', '{ source }');
     super(resolveMethodTarget(options.source as string, options.resolveFrom, 'source'), 'outputs');
   }
 }
@@ -87,6 +91,7 @@ export class MethodOutputsRecorder extends ResolvedRecorder {
 export class MethodInputsRecorder extends ResolvedRecorder {
   /** @param options - The method to record. */
   constructor(options: MethodRecorderOptions) {
+    checkOptionsObject(options, 'MethodInputsRecorder', '{ source }');
     super(resolveMethodTarget(options.source as string, options.resolveFrom, 'source'), 'inputs');
   }
 }

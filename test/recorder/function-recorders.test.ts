@@ -171,3 +171,19 @@ describe('RecorderManager', () => {
     assert.equal(manager.isEntered, false);
   });
 });
+
+describe('function and method recorders options', () => {
+  it('FunctionOutputsRecorder and MethodInputsRecorder reject a missing options object with a TypeError', () => {
+    for (const make of [
+      () => new FunctionOutputsRecorder(null as never),
+      () => new MethodInputsRecorder(undefined as never),
+    ]) {
+      assert.throws(
+        make,
+        (e: unknown) =>
+          e instanceof TypeError &&
+          /expects an options object such as \{ source \}/.test(e.message),
+      );
+    }
+  });
+});
