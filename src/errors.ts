@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'IO_ERROR',
   'UNSUPPORTED_PLATFORM',
   'BACKEND_UNAVAILABLE',
+  'WORKER_FAILED',
 ] as const;
 
 /** A stable machine-readable error code; see {@link ERROR_CODES}. */

@@ -132,10 +132,51 @@ export class SingleTeacherDistill {
       tf.dispose(this.loss(x, y));
       this.distiller.reset();
     }
+    try {
+      if (!this.teacherTrainable) this.teacherPhase(x, y);
+      return this.optimize(optimizer, x, y);
+    } finally {
+      this.distiller.reset();
+    }
+  }
+
+  /**
+   * The student's half of {@link trainStep}, for a batch whose teacher phase ran elsewhere: the
+   * teacher recorders already hold this batch's records (see `BaseRecorder.setRecords`) and the
+   * deliveries hold its recordings, first in their queues. {@link TeacherPrefetch} uses it to
+   * run the teacher in a worker thread. Afterwards both sides' recorders are reset; queued
+   * deliveries of later batches stay.
+   *
+   * @returns The loss values by name, plus their sum as `loss`.
+   * @throws `INVALID_CONFIG` when the teacher is trainable (its phase is part of the step) or
+   *   the connectors are not built yet (run one {@link trainStep} or {@link loss} first).
+   */
+  studentStep(optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): StepLosses {
+    if (this.teacherTrainable) {
+      throw new DistillError(
+        'INVALID_CONFIG',
+        'studentStep needs a frozen teacher, but teacherTrainable is true: the teacher phase is part of the step. Use trainStep.',
+      );
+    }
+    if (!this.distiller.connectorsBuilt) {
+      throw new DistillError(
+        'NOT_BUILT',
+        'studentStep found the connectors not built yet; run one trainStep() or loss() first, which builds them.',
+      );
+    }
+    try {
+      return this.optimize(optimizer, x, y);
+    } finally {
+      this.distiller.studentRecorders.reset();
+      this.distiller.teacherRecorders.reset();
+    }
+  }
+
+  /** Minimises the losses of the student phase (and of the teacher's, when it trains). */
+  private optimize(optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): StepLosses {
     let parts: Record<string, tf.Scalar> = {};
     let total: tf.Scalar | null = null;
     try {
-      if (!this.teacherTrainable) this.teacherPhase(x, y);
       total = optimizer.minimize(
         () => {
           const computed = {
@@ -155,7 +196,6 @@ export class SingleTeacherDistill {
       return out;
     } finally {
       tf.dispose([...Object.values(parts), ...(total ? [total] : [])]);
-      this.distiller.reset();
     }
   }
 

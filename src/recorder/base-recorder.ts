@@ -1,7 +1,7 @@
 /**
  * The base of every recorder: a buffer of what a target produced or received inside a scope.
  */
-import { DistillError, describeValue } from '../errors.js';
+import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import type { Interceptor } from '../patch/interceptor.js';
 import { ScopeController, type Scope } from '../patch/scope-controller.js';
 import { queuedValueHandler } from '../queued-values.js';
@@ -78,6 +78,24 @@ export abstract class BaseRecorder {
   /** Adds one record (kept by the value handler). */
   protected push(value: unknown): void {
     this.dataBuffer.push(this.keep(value));
+  }
+
+  /**
+   * Replaces what this recorder holds with records made elsewhere, as if it had recorded them:
+   * for instance by the same recorder around a teacher running in a worker thread. Tensors are
+   * kept as clones, so the caller still owns (and disposes) the values it passes.
+   *
+   * @param records - The records, first call first.
+   */
+  setRecords(records: readonly unknown[]): void {
+    if (!Array.isArray(records)) {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        `setRecords expects an array of records for ${this.sourceLabel}, but got ${describeValue(records)}.`,
+      );
+    }
+    this.reset();
+    for (const record of records) this.push(record);
   }
 
   /** Returns what the buffer stores for `value` (a kept clone of its tensors). */

@@ -1,0 +1,210 @@
+/**
+ * Distillation steps with the teacher one batch ahead, in a worker thread: while the student
+ * trains on batch t here, the worker runs the teacher on batch t + 1. The teacher's augments
+ * still run on this thread, so deliveries record them as usual; their queues hold two batches
+ * at a time, which is what the first-in-first-out queues are for.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DistillError, DistillTypeError, describeValue } from '../errors.js';
+import { forEachTensor, isTensor } from '../tensor/nested.js';
+import type { TeacherRecords, TeacherWorker } from '../worker/teacher-worker.js';
+import { SingleTeacherDistill, type StepLosses } from './single-teacher-distill.js';
+
+interface PendingBatch {
+  readonly x: tf.Tensor;
+  readonly y: tf.Tensor;
+  readonly records: Promise<TeacherRecords>;
+}
+
+function disposeRecords(records: TeacherRecords): void {
+  for (const values of records.values()) forEachTensor(values, (t) => t.dispose());
+}
+
+/**
+ * Runs a {@link SingleTeacherDistill} with its teacher in a {@link TeacherWorker}, one batch
+ * ahead of the student. Push the next batch before training on the current one:
+ *
+ * @example
+ * ```ts
+ * const worker = await TeacherWorker.start({ model: teacher, recorders: algo.distiller.teacherRecorders });
+ * const prefetch = new TeacherPrefetch(algo, worker);
+ * const it = batches(train, { batchSize: 128, seed, epoch })[Symbol.iterator]();
+ * for (let next = it.next(); prefetch.size > 0 || !next.done; ) {
+ *   if (!next.done) { prefetch.push(next.value.x, next.value.y); tf.dispose([next.value.x, next.value.y]); next = it.next(); }
+ *   if (prefetch.size > 1 || next.done) await prefetch.trainStep(optimizer);
+ * }
+ * await worker.close();
+ * ```
+ *
+ * Every delivery needs `maxKeepData` of 2 or more (two batches are queued at a time); the
+ * teacher must be frozen, have only layer recorders and no label assigner. Steps give the same
+ * losses as `algo.trainStep` on the same batches, on the same backend.
+ */
+export class TeacherPrefetch {
+  /** The distillation whose steps this runs. */
+  readonly algo: SingleTeacherDistill;
+  /** The worker running the teacher. */
+  readonly worker: TeacherWorker;
+  private readonly batches: PendingBatch[] = [];
+  private stepping = false;
+
+  /**
+   * @param algo - The distillation; its teacher's model should be the one the worker runs.
+   * @param worker - A started worker with the same teacher recorders as `algo`'s distiller.
+   * @throws `INVALID_CONFIG` naming what cannot run ahead in a worker.
+   */
+  constructor(algo: SingleTeacherDistill, worker: TeacherWorker) {
+    if (!(algo instanceof SingleTeacherDistill)) {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        `TeacherPrefetch expects a SingleTeacherDistill, but got ${describeValue(algo)}.`,
+      );
+    }
+    if (typeof (worker as Partial<TeacherWorker> | null)?.forward !== 'function') {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        `TeacherPrefetch expects a started TeacherWorker, but got ${describeValue(worker)}.`,
+      );
+    }
+    if (algo.teacherTrainable) {
+      throw new DistillError(
+        'INVALID_CONFIG',
+        'A teacher worker runs a frozen copy of the teacher, but teacherTrainable is true. Train the teacher on this thread (trainStep), or freeze it.',
+      );
+    }
+    if (algo.teacher.labelAssigner !== undefined) {
+      throw new DistillError(
+        'INVALID_CONFIG',
+        `The teacher's label assigner "${algo.teacher.labelAssigner}" needs the teacher's logits on this thread, so it cannot run ahead in a worker. Remove it from the teacher, or train without a teacher worker.`,
+      );
+    }
+    for (const delivery of algo.distiller.deliveries.deliveries.values()) {
+      if (delivery.maxKeepData < 2) {
+        throw new DistillError(
+          'INVALID_CONFIG',
+          `The delivery of ${delivery.target} keeps ${delivery.maxKeepData} recording; with a teacher worker the next batch's recordings wait in the queue while the student trains on the current one. Set its maxKeepData to 2 or more.`,
+        );
+      }
+    }
+    const expected = [...algo.distiller.teacherRecorders.recorders.keys()].sort();
+    const got = [...worker.recorderNames].sort();
+    if (expected.join('\0') !== got.join('\0')) {
+      throw new DistillError(
+        'INVALID_CONFIG',
+        `The worker runs the teacher recorders [${got.join(', ')}], but the distiller has [${expected.join(', ')}]. Start the worker with recorders: algo.distiller.teacherRecorders.`,
+      );
+    }
+    this.algo = algo;
+    this.worker = worker;
+  }
+
+  /** Batches pushed and not trained on yet. */
+  get size(): number {
+    return this.batches.length;
+  }
+
+  /**
+   * Starts the teacher phase of a batch: its augments run here (recorded by the deliveries)
+   * and its forward pass is sent to the worker. The batch is copied, so the caller may dispose
+   * `x` and `y` right away.
+   *
+   * @throws `INVALID_CONFIG` if a delivery did not record exactly one call during the teacher's
+   *   augments (it targets something the teacher's model calls, which runs in the worker).
+   */
+  push(x: tf.Tensor, y: tf.Tensor): void {
+    for (const [name, value] of [
+      ['x', x],
+      ['y', y],
+    ] as const) {
+      if (!isTensor(value)) {
+        throw new DistillTypeError(
+          'INVALID_ARGUMENT',
+          `TeacherPrefetch.push expects ${name} to be a tensor, but got ${describeValue(value)}.`,
+        );
+      }
+    }
+    const { distiller, teacher } = this.algo;
+    if (!distiller.connectorsBuilt) {
+      // Connectors take their shapes from a first pass with both models, on this thread.
+      tf.dispose(this.algo.loss(x, y));
+      distiller.studentRecorders.reset();
+      distiller.teacherRecorders.reset();
+    }
+    const deliveries = [...distiller.deliveries.deliveries.values()];
+    const before = deliveries.map((d) => d.size);
+    distiller.deliveries.overrideData = false;
+    const input = tf.tidy(() =>
+      distiller.deliveries.run(() =>
+        teacher.augments ? teacher.augments.call(x, y)[0] : x.clone(),
+      ),
+    );
+    try {
+      deliveries.forEach((delivery, i) => {
+        const recorded = delivery.size - before[i]!;
+        if (recorded !== 1) {
+          this.clear();
+          throw new DistillError(
+            'INVALID_CONFIG',
+            `The delivery of ${delivery.target} recorded ${recorded} calls while the teacher's augments ran, not 1. With a teacher worker only what the augments call can be delivered; the teacher's model runs in the worker.`,
+          );
+        }
+      });
+      const records = this.worker.forward(input);
+      // Awaited by trainStep; until then a failure must not count as unhandled.
+      records.catch(() => undefined);
+      this.batches.push({ x: tf.keep(x.clone()), y: tf.keep(y.clone()), records });
+    } finally {
+      input.dispose();
+    }
+  }
+
+  /**
+   * Trains the student on the oldest pushed batch, once the worker has answered for it. On
+   * failure every pushed batch is dropped (see {@link clear}) before the error is rethrown.
+   *
+   * @returns The loss values by name, plus their sum as `loss` (as `trainStep` returns them).
+   * @throws `QUEUE_EMPTY` when no batch was pushed; `WORKER_FAILED` when the worker failed.
+   */
+  async trainStep(optimizer: tf.Optimizer): Promise<StepLosses> {
+    if (this.stepping) {
+      throw new DistillError(
+        'INVALID_ARGUMENT',
+        'TeacherPrefetch.trainStep was called while the previous step was still running; await each step.',
+      );
+    }
+    const batch = this.batches.shift();
+    if (batch === undefined) {
+      throw new DistillError(
+        'QUEUE_EMPTY',
+        'TeacherPrefetch.trainStep found no batch: push(x, y) the batch (and the next one) first.',
+      );
+    }
+    this.stepping = true;
+    let records: TeacherRecords | undefined;
+    try {
+      records = await batch.records;
+      const { teacherRecorders } = this.algo.distiller;
+      for (const [name, values] of records) teacherRecorders.getRecorder(name).setRecords(values);
+      return this.algo.studentStep(optimizer, batch.x, batch.y);
+    } catch (error) {
+      this.clear();
+      throw error;
+    } finally {
+      this.stepping = false;
+      tf.dispose([batch.x, batch.y]);
+      if (records) disposeRecords(records);
+    }
+  }
+
+  /**
+   * Drops every pushed batch: their copies, their queued deliveries and (when they arrive)
+   * the worker's answers for them. The worker stays usable.
+   */
+  clear(): void {
+    for (const batch of this.batches.splice(0)) {
+      tf.dispose([batch.x, batch.y]);
+      batch.records.then(disposeRecords, () => undefined);
+    }
+    this.algo.distiller.reset();
+  }
+}

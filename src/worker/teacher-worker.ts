@@ -1,0 +1,299 @@
+/**
+ * A teacher that runs in a worker thread: its forward passes, with its layer recorders, run
+ * beside the main thread, which meanwhile trains the student. The wasm and cpu backends use one
+ * thread each in Node.js, so on a machine with a spare core the teacher's time is hidden.
+ */
+import type * as NodeWorkerThreads from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { DistillError, DistillTypeError, describeValue } from '../errors.js';
+import { nodeBuiltin } from '../node-builtins.js';
+import { LayerInputsRecorder, LayerOutputsRecorder } from '../recorder/layer-recorders.js';
+import { RecorderManager, type RecorderConfigs } from '../recorder/recorder-manager.js';
+import type { FromWorker, ToWorker, WorkerRecorderSpec } from './protocol.js';
+import { decodeValue, encodeValue } from './tensor-codec.js';
+
+/** Options of {@link TeacherWorker.start}. */
+export interface TeacherWorkerOptions {
+  /** The teacher; a copy is sent to the worker (its weights as they are now). */
+  readonly model: tf.LayersModel;
+  /**
+   * The teacher's recorders (a distiller's `teacherRecorders`, or their configs). Only layer
+   * recorders (`LayerOutputs`, `LayerInputs` and their `Module*` aliases) can run in a worker.
+   */
+  readonly recorders: RecorderManager | RecorderConfigs;
+  /** The worker's backend. Default: the backend active on this thread when `start` is called. */
+  readonly backend?: string;
+  /** Where the worker's wasm backend finds its binaries, if not its default. */
+  readonly wasmPaths?: string;
+  /**
+   * Modules the worker imports before loading the teacher: ones that register custom layers or
+   * another backend. Absolute URLs (`import.meta.resolve(...)`) or bare package specifiers.
+   */
+  readonly setupModules?: readonly string[];
+}
+
+/** What one forward pass recorded: per recorder name, its records (tensors you own). */
+export type TeacherRecords = Map<string, unknown[]>;
+
+interface Link {
+  post(message: ToWorker, transfer?: ArrayBuffer[]): void;
+  ref(active: boolean): void;
+  terminate(): Promise<void>;
+}
+
+interface Pending {
+  resolve(records: TeacherRecords): void;
+  reject(error: Error): void;
+}
+
+function recorderSpecs(recorders: RecorderManager | RecorderConfigs): WorkerRecorderSpec[] {
+  const manager =
+    recorders instanceof RecorderManager
+      ? recorders
+      : new RecorderManager(recorders, { path: 'recorders' });
+  return [...manager.recorders].map(([name, recorder]) => {
+    if (recorder instanceof LayerOutputsRecorder) {
+      return { name, type: 'LayerOutputs', source: recorder.source };
+    }
+    if (recorder instanceof LayerInputsRecorder) {
+      return { name, type: 'LayerInputs', source: recorder.source };
+    }
+    throw new DistillError(
+      'INVALID_CONFIG',
+      `Teacher recorder "${name}" (${recorder.sourceLabel}) cannot run in a worker thread: only ` +
+        'LayerOutputs and LayerInputs recorders follow the teacher there. Record that value ' +
+        'from a layer, or train without a teacher worker.',
+    );
+  });
+}
+
+function isBrowserLike(): boolean {
+  return (
+    typeof (globalThis as { Worker?: unknown }).Worker === 'function' &&
+    !nodeBuiltin('node:worker_threads')
+  );
+}
+
+/**
+ * The parent's Node.js flags minus those a worker refuses: `--input-type` (set by
+ * `node --input-type=module -e ...`) applies to string input only and makes a worker fail.
+ */
+function workerExecArgv(parent: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    if (parent[i] === '--input-type') i++;
+    else if (!parent[i]!.startsWith('--input-type=')) out.push(parent[i]!);
+  }
+  return out;
+}
+
+/** Spawns the worker thread (Node.js) or module Web Worker (browsers). */
+function spawn(onMessage: (m: FromWorker) => void, onError: (e: Error) => void): Link {
+  const threads = nodeBuiltin<typeof NodeWorkerThreads>('node:worker_threads');
+  if (threads) {
+    const worker = new threads.Worker(new URL('./teacher-worker-main.js', import.meta.url), {
+      execArgv: workerExecArgv(process.execArgv),
+    });
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', (code) => onError(new Error(`the worker exited with code ${code}`)));
+    return {
+      post: (message, transfer) => worker.postMessage(message, transfer),
+      // An idle worker must not keep the process alive; a busy one must.
+      ref: (active) => (active ? worker.ref() : worker.unref()),
+      terminate: async () => {
+        await worker.terminate();
+      },
+    };
+  }
+  if (!isBrowserLike()) {
+    throw new DistillError(
+      'UNSUPPORTED_PLATFORM',
+      'A TeacherWorker needs worker threads (Node.js) or Web Workers (browsers); neither is available here.',
+    );
+  }
+  const worker = new Worker(new URL('./teacher-worker-main.js', import.meta.url), {
+    type: 'module',
+  });
+  worker.addEventListener('message', (event: MessageEvent<FromWorker>) => onMessage(event.data));
+  worker.addEventListener('error', (event: ErrorEvent) => onError(new Error(event.message)));
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    ref: () => undefined,
+    terminate: () => {
+      worker.terminate();
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * The teacher's forward pass in a worker thread.
+ *
+ * `forward` sends an input batch and resolves with what the teacher's layer recorders recorded;
+ * requests are answered in order, and any number may be in flight. Use it through
+ * {@link TeacherPrefetch}, which overlaps the teacher of the next batch with the student's step
+ * on the current one.
+ *
+ * @example
+ * ```ts
+ * const worker = await TeacherWorker.start({ model: teacher, recorders: algo.distiller.teacherRecorders });
+ * try {
+ *   const records = await worker.forward(x); // Map { 'logits' => [tensor] }
+ * } finally {
+ *   await worker.close();
+ * }
+ * ```
+ */
+export class TeacherWorker {
+  /** The names of the recorders the worker runs, in order. */
+  readonly recorderNames: readonly string[];
+  /** The backend the worker runs on. */
+  readonly backend: string;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly link: Link,
+    specs: readonly WorkerRecorderSpec[],
+    backend: string,
+  ) {
+    this.recorderNames = specs.map((s) => s.name);
+    this.backend = backend;
+  }
+
+  /**
+   * Starts a worker, sends it the teacher and waits until it is ready.
+   *
+   * @throws `INVALID_CONFIG` for a recorder that cannot run in a worker, `INVALID_ARGUMENT` for a
+   *   model that is not a LayersModel, and `WORKER_FAILED` when the worker cannot load the teacher.
+   */
+  static async start(options: TeacherWorkerOptions): Promise<TeacherWorker> {
+    const model = (options as Partial<TeacherWorkerOptions> | null)?.model;
+    if (!(model instanceof tf.LayersModel)) {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        `TeacherWorker.start expects options.model to be a tfjs LayersModel, but got ${describeValue(model)}.`,
+      );
+    }
+    const specs = recorderSpecs(options.recorders ?? {});
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler((a) => {
+        artifacts = a;
+        return Promise.resolve({
+          modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
+        });
+      }),
+    );
+    let settle: { resolve(backend: string): void; reject(error: Error): void } | undefined;
+    const ready = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+    let worker: TeacherWorker | undefined;
+    const link = spawn(
+      (message) => {
+        if (worker) worker.receive(message);
+        else if (message.type === 'ready') settle!.resolve(message.backend);
+        else if (message.type === 'failed') settle!.reject(workerError('start', message.message));
+      },
+      (error) => {
+        if (worker) worker.fail(error);
+        else settle!.reject(workerError('start', error.message));
+      },
+    );
+    link.post({
+      type: 'init',
+      backend: options.backend ?? tf.getBackend(),
+      wasmPaths: options.wasmPaths,
+      setupModules: [...(options.setupModules ?? [])],
+      artifacts: artifacts!,
+      recorders: specs,
+    });
+    try {
+      worker = new TeacherWorker(link, specs, await ready);
+    } catch (error) {
+      await link.terminate();
+      throw error;
+    }
+    link.ref(false);
+    return worker;
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Runs the teacher (inference mode) on `input` in the worker. The input's data is copied
+   * now, so the caller may dispose it right away.
+   *
+   * @returns Per recorder name, its records; the tensors are created when the promise
+   *   settles, and the caller owns them.
+   * @throws (rejects with) `WORKER_FAILED` if the worker failed or was closed, or the worker's
+   *   own error (for example a shape that does not fit the teacher).
+   */
+  forward(input: tf.Tensor): Promise<TeacherRecords> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const transfer: ArrayBuffer[] = [];
+    const message: ToWorker = { type: 'forward', id, input: encodeValue(input, transfer) };
+    const answer = new Promise<TeacherRecords>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject }),
+    );
+    this.link.ref(true);
+    this.link.post(message, transfer);
+    return answer;
+  }
+
+  /** Stops the worker; requests in flight reject with `WORKER_FAILED`. Safe to call twice. */
+  async close(): Promise<void> {
+    this.fail(new DistillError('WORKER_FAILED', 'The teacher worker was closed.'));
+    await this.link.terminate();
+  }
+
+  /** Closes the worker (`await using worker = await TeacherWorker.start(...)`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private settle(id: number): Pending | undefined {
+    const request = this.pending.get(id);
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.link.ref(false);
+    return request;
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === 'records') {
+      const request = this.settle(message.id);
+      request?.resolve(
+        new Map(message.records.map(([name, recs]) => [name, recs.map(decodeValue)])),
+      );
+    } else if (message.type === 'failed' && message.id !== undefined) {
+      this.settle(message.id)?.reject(
+        new DistillError(
+          'WORKER_FAILED',
+          `The teacher's forward pass failed in its worker: ${message.message}`,
+        ),
+      );
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error instanceof DistillError ? error : workerError('run', error.message);
+    const requests = [...this.pending.values()];
+    this.pending.clear();
+    this.link.ref(false);
+    for (const request of requests) request.reject(this.failure);
+  }
+}
+
+function workerError(phase: 'start' | 'run', reason: string): DistillError {
+  return new DistillError(
+    'WORKER_FAILED',
+    phase === 'start'
+      ? `The teacher worker could not start: ${reason}. If the teacher has custom layers, register them in a module listed in setupModules.`
+      : `The teacher worker stopped: ${reason}.`,
+  );
+}

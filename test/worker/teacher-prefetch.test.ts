@@ -1,0 +1,374 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import {
+  Augments,
+  ImageClassifier,
+  SingleTeacherDistill,
+  TeacherPrefetch,
+  TeacherWorker,
+  mlp,
+  selectBackend,
+  type ConfigurableDistillerOptions,
+} from '../../src/index.js';
+import { distillError } from '../helpers/errors.js';
+import { fixturesDir, rootDir } from '../helpers/paths.js';
+
+const MIX = { type: 'BatchMixup', alpha: 0.4, numClasses: 10 } as const;
+
+function kdOptions(maxKeepData = 2): ConfigurableDistillerOptions {
+  return {
+    studentRecorders: {
+      logits: { type: 'LayerOutputs', source: 'logits' },
+      feat: { type: 'LayerOutputs', source: 'fc1' },
+    },
+    teacherRecorders: {
+      logits: { type: 'LayerOutputs', source: 'logits' },
+      feat: { type: 'LayerOutputs', source: 'fc1' },
+    },
+    distillDeliveries: [
+      { type: 'MethodOutputs', maxKeepData, methodPath: { cls: Augments, name: 'call' } },
+    ],
+    // A lazily built connector: built by the first push, on this thread.
+    connectors: { hint: { type: 'DenseConnector', outFeatures: 24, seed: 7 } },
+    distillLosses: {
+      kd: { type: 'KLDivergence', tau: 4, lossWeight: 0.7 },
+      hint: { type: 'L2Loss', normalize: true, lossWeight: 0.5 },
+    },
+    lossForwardMappings: {
+      kd: {
+        predsS: { recorder: 'logits', fromStudent: true },
+        predsT: { recorder: 'logits', fromStudent: false },
+      },
+      hint: {
+        sFeature: { recorder: 'feat', fromStudent: true, connector: 'hint' },
+        tFeature: { recorder: 'feat', fromStudent: false },
+      },
+    },
+  };
+}
+
+function makeAlgo(options: ConfigurableDistillerOptions = kdOptions()): {
+  teacher: tf.LayersModel;
+  student: tf.LayersModel;
+  algo: SingleTeacherDistill;
+} {
+  const teacher = mlp({ hidden: [24], seed: 1, name: 'teacher' });
+  const student = mlp({ hidden: [12], seed: 2, name: 'student' });
+  const algo = new SingleTeacherDistill({
+    teacher: new ImageClassifier({ model: teacher, augments: new Augments(MIX, { seed: 5 }) }),
+    student: new ImageClassifier({
+      model: student,
+      augments: new Augments(MIX, { seed: 9 }),
+      lossWeight: 0.3,
+    }),
+    distiller: options,
+  });
+  return { teacher, student, algo };
+}
+
+function makeBatches(count: number): [tf.Tensor, tf.Tensor][] {
+  return Array.from({ length: count }, (_, i) => [
+    tf.randomUniform([8, 784], 0, 1, 'float32', 100 + i),
+    tf.tensor1d(
+      Array.from({ length: 8 }, (_, j) => (i + j) % 10),
+      'int32',
+    ),
+  ]);
+}
+
+/** Trains on `data` one batch ahead, as a training loop would. */
+async function pipelined(
+  prefetch: TeacherPrefetch,
+  optimizer: tf.Optimizer,
+  data: readonly [tf.Tensor, tf.Tensor][],
+): Promise<number[]> {
+  const losses: number[] = [];
+  prefetch.push(...data[0]!);
+  for (let i = 0; i < data.length; i++) {
+    if (i + 1 < data.length) prefetch.push(...data[i + 1]!);
+    losses.push((await prefetch.trainStep(optimizer)).loss!);
+  }
+  return losses;
+}
+
+function weightsOf(model: tf.LayersModel): number[][] {
+  return model.getWeights().map((w) => Array.from(w.dataSync()));
+}
+
+describe('TeacherPrefetch', () => {
+  let data: [tf.Tensor, tf.Tensor][];
+  before(async () => {
+    await selectBackend('cpu');
+    data = makeBatches(6);
+  });
+  after(() => tf.dispose(data.flat()));
+
+  it('gives exactly the losses and weights of trainStep on the same batches', async () => {
+    const a = makeAlgo();
+    const optA = tf.train.adam(1e-2);
+    const sequential = data.map(([x, y]) => a.algo.trainStep(optA, x, y).loss!);
+
+    const b = makeAlgo();
+    const optB = tf.train.adam(1e-2);
+    const worker = await TeacherWorker.start({
+      model: b.teacher,
+      recorders: b.algo.distiller.teacherRecorders,
+    });
+    try {
+      assert.equal(worker.backend, 'cpu');
+      const losses = await pipelined(new TeacherPrefetch(b.algo, worker), optB, data);
+      assert.deepEqual(losses, sequential);
+      assert.deepEqual(weightsOf(b.student), weightsOf(a.student));
+      assert.deepEqual(
+        b.algo.distiller.trainableWeights.map((w) => Array.from(w.dataSync())),
+        a.algo.distiller.trainableWeights.map((w) => Array.from(w.dataSync())),
+      );
+    } finally {
+      await worker.close();
+      for (const o of [optA, optB]) o.dispose();
+    }
+  });
+
+  it('leaks no tensor over many steps, nor when cleared with batches in flight', async () => {
+    const { teacher, algo } = makeAlgo();
+    const optimizer = tf.train.adam(1e-2);
+    const worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: algo.distiller.teacherRecorders,
+    });
+    try {
+      const prefetch = new TeacherPrefetch(algo, worker);
+      await pipelined(prefetch, optimizer, data); // builds connectors and optimizer slots
+      const start = tf.memory().numTensors;
+      for (let round = 0; round < 5; round++) await pipelined(prefetch, optimizer, data);
+      assert.equal(tf.memory().numTensors, start);
+      prefetch.push(...data[0]!);
+      prefetch.push(...data[1]!);
+      prefetch.clear();
+      assert.equal(prefetch.size, 0);
+      // The worker's answers for the dropped batches are disposed when they arrive.
+      await worker.forward(data[0]![0]).then((records) => {
+        for (const values of records.values()) tf.dispose(values as tf.Tensor[]);
+      });
+      assert.equal(tf.memory().numTensors, start);
+      const losses = await pipelined(prefetch, optimizer, data.slice(0, 2));
+      assert.ok(losses.every(Number.isFinite));
+    } finally {
+      await worker.close();
+      optimizer.dispose();
+    }
+  });
+
+  it('refuses what cannot run ahead in a worker, naming it', async () => {
+    const { teacher, algo } = makeAlgo(kdOptions(1));
+    const worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: algo.distiller.teacherRecorders,
+    });
+    try {
+      assert.throws(
+        () => new TeacherPrefetch(algo, worker),
+        distillError(
+          'INVALID_CONFIG',
+          /Augments\.prototype\.call keeps 1 recording.*maxKeepData to 2 or more/,
+        ),
+      );
+      const trainable = new SingleTeacherDistill({
+        teacher,
+        student: mlp({ hidden: [12], seed: 2 }),
+        distiller: kdOptions(),
+        teacherTrainable: true,
+      });
+      assert.throws(
+        () => new TeacherPrefetch(trainable, worker),
+        distillError('INVALID_CONFIG', /teacherTrainable is true/),
+      );
+      const fewer = makeAlgo({
+        ...kdOptions(),
+        teacherRecorders: { logits: { type: 'LayerOutputs', source: 'logits' } },
+        lossForwardMappings: { kd: kdOptions().lossForwardMappings!.kd! },
+        distillLosses: { kd: { type: 'KLDivergence', tau: 4 } },
+        connectors: {},
+      });
+      assert.throws(
+        () => new TeacherPrefetch(fewer.algo, worker),
+        distillError(
+          'INVALID_CONFIG',
+          /worker runs the teacher recorders \[feat, logits\], but the distiller has \[logits\]/,
+        ),
+      );
+      assert.throws(
+        () => new TeacherPrefetch({} as SingleTeacherDistill, worker),
+        distillError('INVALID_ARGUMENT', /expects a SingleTeacherDistill/),
+      );
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('refuses a delivery that the teacher augments do not call, and an empty or overlapping step', async () => {
+    class Sampler {
+      draw(): number {
+        return Math.random();
+      }
+    }
+    const { teacher, algo } = makeAlgo({
+      ...kdOptions(),
+      distillDeliveries: [
+        { type: 'MethodOutputs', maxKeepData: 2, methodPath: { cls: Augments, name: 'call' } },
+        { type: 'MethodOutputs', maxKeepData: 2, methodPath: { cls: Sampler, name: 'draw' } },
+      ],
+    });
+    const worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: algo.distiller.teacherRecorders,
+    });
+    const optimizer = tf.train.sgd(0.1);
+    try {
+      const prefetch = new TeacherPrefetch(algo, worker);
+      await assert.rejects(
+        prefetch.trainStep(optimizer),
+        distillError('QUEUE_EMPTY', /push\(x, y\)/),
+      );
+      assert.throws(
+        () => prefetch.push(...data[0]!),
+        distillError(
+          'INVALID_CONFIG',
+          /Sampler\.prototype\.draw recorded 0 calls while the teacher's augments ran/,
+        ),
+      );
+      assert.equal(prefetch.size, 0);
+      for (const d of algo.distiller.deliveries.deliveries.values()) assert.equal(d.size, 0);
+      assert.throws(
+        () => prefetch.push('x' as unknown as tf.Tensor, data[0]![1]),
+        distillError('INVALID_ARGUMENT', /expects x to be a tensor, but got "x"/),
+      );
+    } finally {
+      await worker.close();
+      optimizer.dispose();
+    }
+
+    const ok = makeAlgo();
+    const worker2 = await TeacherWorker.start({
+      model: ok.teacher,
+      recorders: ok.algo.distiller.teacherRecorders,
+    });
+    const opt2 = tf.train.sgd(0.1);
+    try {
+      const prefetch = new TeacherPrefetch(ok.algo, worker2);
+      prefetch.push(...data[0]!);
+      prefetch.push(...data[1]!);
+      const first = prefetch.trainStep(opt2);
+      await assert.rejects(
+        prefetch.trainStep(opt2),
+        distillError('INVALID_ARGUMENT', /await each step/),
+      );
+      await first;
+      await prefetch.trainStep(opt2);
+    } finally {
+      await worker2.close();
+      opt2.dispose();
+    }
+  });
+});
+
+describe('TeacherWorker', () => {
+  before(() => selectBackend('cpu'));
+
+  it('reports a failing forward pass and stays usable; rejects after close', async () => {
+    const teacher = mlp({ hidden: [8], seed: 1 });
+    const worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: { logits: { type: 'LayerOutputs', source: 'logits' } },
+    });
+    const wrong = tf.zeros([2, 100]);
+    const right = tf.zeros([2, 784]);
+    try {
+      await assert.rejects(
+        worker.forward(wrong),
+        distillError('WORKER_FAILED', /forward pass failed in its worker: .*784/),
+      );
+      const records = await worker.forward(right);
+      const [logits] = records.get('logits') as tf.Tensor[];
+      assert.deepEqual(logits!.shape, [2, 10]);
+      const expected = teacher.predict(right) as tf.Tensor;
+      assert.deepEqual(Array.from(logits!.dataSync()), Array.from(expected.dataSync()));
+      tf.dispose([logits!, expected]);
+    } finally {
+      await worker.close();
+      tf.dispose([wrong, right]);
+    }
+    await assert.rejects(worker.forward(right), distillError('WORKER_FAILED', /closed/));
+    await worker.close(); // twice is fine
+  });
+
+  it('refuses recorders that cannot follow the teacher, and non-models', async () => {
+    const teacher = mlp({ hidden: [8], seed: 1 });
+    await assert.rejects(
+      TeacherWorker.start({
+        model: teacher,
+        recorders: { aug: { type: 'MethodOutputs', source: { cls: Augments, name: 'call' } } },
+      }),
+      distillError(
+        'INVALID_CONFIG',
+        /Teacher recorder "aug" .*Augments.*cannot run in a worker thread/,
+      ),
+    );
+    await assert.rejects(
+      TeacherWorker.start({ model: {} as tf.LayersModel, recorders: {} }),
+      distillError('INVALID_ARGUMENT', /expects options\.model to be a tfjs LayersModel, but got/),
+    );
+  });
+
+  it('loads a teacher with a custom layer once setupModules registers it', async () => {
+    const setup = pathToFileURL(path.join(fixturesDir, 'worker-setup', 'scale-layer.mjs')).href;
+    const { Scale } = (await import(setup)) as {
+      Scale: new (config: { factor: number; name: string }) => tf.layers.Layer;
+    };
+    const teacher = tf.sequential({
+      layers: [
+        tf.layers.dense({ inputShape: [784], units: 10, name: 'logits_raw' }),
+        new Scale({ factor: 2, name: 'scaled' }),
+      ],
+    });
+    const recorders = { out: { type: 'LayerOutputs', source: 'scaled' } } as const;
+    await assert.rejects(
+      TeacherWorker.start({ model: teacher, recorders }),
+      distillError('WORKER_FAILED', /could not start: .*TestScale.*setupModules/s),
+    );
+    const worker = await TeacherWorker.start({ model: teacher, recorders, setupModules: [setup] });
+    const x = tf.ones([1, 784]);
+    try {
+      const records = await worker.forward(x);
+      const [out] = records.get('out') as tf.Tensor[];
+      const expected = teacher.predict(x) as tf.Tensor;
+      assert.deepEqual(Array.from(out!.dataSync()), Array.from(expected.dataSync()));
+      tf.dispose([out!, expected]);
+    } finally {
+      await worker.close();
+      x.dispose();
+      teacher.dispose();
+    }
+  });
+
+  it('does not keep the process alive while idle', () => {
+    const entry = pathToFileURL(path.join(rootDir, 'build', 'src', 'index.js')).href;
+    const script = `
+      const { TeacherWorker, mlp, selectBackend } = await import(${JSON.stringify(entry)});
+      await selectBackend('cpu');
+      const w = await TeacherWorker.start({ model: mlp({ hidden: [4] }), recorders: {} });
+      console.log('started on ' + w.backend);
+    `;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(result.signal, null, 'the process did not exit by itself');
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /started on cpu/);
+  });
+});
