@@ -5,7 +5,7 @@
  * in the same run.
  */
 import { FunctionOutputsDelivery } from 'tfjs-distill';
-import { measure, printTable, type Figure } from './harness.js';
+import { figureRows, measure, report, type Figure } from './harness.js';
 
 const owner = {
   seed: 1,
@@ -121,4 +121,4 @@ for (const maxKeepData of [1, 1_000, 1_000_000]) {
   figures.push({ name: 'run(() => value)', nsPerOp: r });
 }
 
-printTable('Delivery cost per operation (median of 7 runs)', figures);
+await report(figureRows('Delivery core: cost per call (median of 7 runs)', figures));

@@ -30,13 +30,54 @@ export function measure(run: (ops: number) => unknown, ops: number, repeats = 7)
   return samples[Math.floor(samples.length / 2)]!;
 }
 
-/** Prints figures as an aligned table. */
-export function printTable(title: string, figures: readonly Figure[]): void {
-  const width = Math.max(...figures.map((f) => f.name.length));
-  console.log(`\n${title}`);
-  for (const f of figures) {
-    console.log(
-      `  ${f.name.padEnd(width)}  ${f.nsPerOp.toFixed(1).padStart(9)} ns/op${f.note ? `  ${f.note}` : ''}`,
-    );
+/** One line of the benchmark report. */
+export interface Row {
+  /** The benchmark it belongs to. */
+  readonly section: string;
+  /** What was measured. */
+  readonly what: string;
+  /** The figure, formatted with its unit. */
+  readonly value: string;
+  /** The goal, when there is one (e.g. `<= 1.03`). */
+  readonly goal?: string;
+  /** Whether the goal is met; absent without a goal. */
+  readonly met?: boolean;
+}
+
+/** Delivery-core figures as report rows: ns per call, and the difference to a bare call. */
+export function figureRows(section: string, figures: readonly Figure[]): Row[] {
+  return figures.map((f) => ({
+    section,
+    what: f.name,
+    value: `${f.nsPerOp.toFixed(1)} ns${f.note ? ` (${f.note})` : ''}`,
+  }));
+}
+
+/** Prints rows as one aligned table, a header line per section. */
+export function printRows(rows: readonly Row[]): void {
+  const what = Math.max(...rows.map((r) => r.what.length));
+  const value = Math.max(...rows.map((r) => r.value.length));
+  let section = '';
+  for (const r of rows) {
+    if (r.section !== section) {
+      section = r.section;
+      console.log(`\n${section}`);
+    }
+    const goal = r.goal === undefined ? '' : `  goal ${r.goal}: ${r.met ? 'met' : 'NOT met'}`;
+    console.log(`  ${r.what.padEnd(what)}  ${r.value.padStart(value)}${goal}`);
   }
+}
+
+/**
+ * Hands a benchmark's rows to the runner (`bench/run.ts`, which collects every benchmark into
+ * one table) through the file named by BENCH_ROWS_FILE, or prints them when run alone.
+ */
+export async function report(rows: readonly Row[]): Promise<void> {
+  const file = process.env.BENCH_ROWS_FILE;
+  if (file === undefined) {
+    printRows(rows);
+    return;
+  }
+  const { appendFile } = await import('node:fs/promises');
+  await appendFile(file, `${JSON.stringify(rows)}\n`);
 }

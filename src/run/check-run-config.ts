@@ -264,7 +264,10 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
     );
   let teacher: TeacherConfig | undefined;
   if (c.teacher !== undefined) {
-    const t = object(c.teacher, 'teacher', ['model', 'augments', 'labelAssigner']);
+    const t = object(c.teacher, 'teacher', ['model', 'augments', 'labelAssigner', 'runInWorker']);
+    if (t.runInWorker !== undefined && typeof t.runInWorker !== 'boolean') {
+      bad('teacher.runInWorker', 'true or false', t.runInWorker);
+    }
     teacher = {
       model: checkModel(t.model, 'teacher.model'),
       augments: checkAugments(t.augments, 'teacher.augments'),
@@ -272,6 +275,7 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
         t.labelAssigner === undefined
           ? undefined
           : oneOf(t.labelAssigner, 'teacher.labelAssigner', LABEL_ASSIGNERS),
+      runInWorker: t.runInWorker ?? false,
     };
   }
   let distill: DistillConfig | undefined;

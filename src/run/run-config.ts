@@ -79,6 +79,13 @@ export interface TeacherConfig {
   readonly augments?: AugmentConfig | readonly AugmentConfig[];
   /** Label assignment inside the teacher's loss (delivered to the student). */
   readonly labelAssigner?: LabelAssignerName;
+  /**
+   * Run the teacher one batch ahead in a worker thread while the student trains (see
+   * `TeacherPrefetch`): faster when a core is free, the same losses. Needs deliveries with
+   * `maxKeepData` of 2 or more, layer recorders on the teacher and no teacher label assigner.
+   * Default false.
+   */
+  readonly runInWorker?: boolean;
 }
 
 /** The distiller of a distillation run, as `ConfigurableDistiller` takes it, plus the step's switches. */

@@ -24,6 +24,7 @@ import { learningRateAt, setLearningRate } from '../train/schedule.js';
 import type { CheckedRunConfig } from './check-run-config.js';
 import { RunFiles } from './run-files.js';
 import { setUpTraining } from './training-setup.js';
+import { withNext } from './with-next.js';
 
 /** How a run reports progress; every member is optional. */
 export interface RunObserver {
@@ -230,11 +231,9 @@ export async function runTraining(
       let seen = 0;
       let batchIndex = 0;
       const epochStart = performance.now();
-      for (const batch of batches(data.train, {
-        batchSize: train.batchSize,
-        seed: config.seed,
-        epoch,
-      })) {
+      for (const [batch, next] of withNext(
+        batches(data.train, { batchSize: train.batchSize, seed: config.seed, epoch }),
+      )) {
         if (batchIndex++ < skipBatches) {
           tf.dispose([batch.x, batch.y]);
           continue;
@@ -250,7 +249,7 @@ export async function runTraining(
               train.epochs,
             ),
           );
-          const losses = setup.step(optimizer, batch.x, batch.y);
+          const losses = await setup.step(optimizer, batch.x, batch.y, next);
           step++;
           lossSum += losses.loss! * batch.size;
           seen += batch.size;
@@ -258,12 +257,13 @@ export async function runTraining(
         } finally {
           tf.dispose([batch.x, batch.y]);
         }
-        // Steps are synchronous: give the event loop a turn, or an abort from a signal handler
+        // Most steps are synchronous: give the event loop a turn, or an abort from a signal handler
         // (Ctrl-C) would only be seen at the end of the epoch.
         if (options.signal) await new Promise<void>((resolve) => setImmediate(resolve));
         if (options.signal?.aborted && batchIndex < steps) {
           // Stop mid-epoch: keep the position, so a resumed run skips the batches done.
           interrupted = true;
+          setup.dropPending();
           const dir = files.checkpoint(step);
           await saveCheckpoint(
             setup.model,
@@ -356,6 +356,6 @@ export async function runTraining(
   } finally {
     log?.close();
     if (optimizer) disposeOptimizer(optimizer);
-    setup.dispose();
+    await setup.dispose();
   }
 }

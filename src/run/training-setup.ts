@@ -10,13 +10,31 @@ import '../recorder/tfjs-recorder-types.js';
 import { Augments } from '../augment/augments.js';
 import { atPath } from '../config/validate.js';
 import { SingleTeacherDistill, type StepLosses } from '../distill/single-teacher-distill.js';
+import { TeacherPrefetch } from '../distill/teacher-prefetch.js';
 import { ImageClassifier } from '../models/image-classifier.js';
 import { recommendedBackend, selectBackend } from '../train/backend.js';
+import { TeacherWorker } from '../worker/teacher-worker.js';
 import { buildModel } from './build-model.js';
 import type { CheckedRunConfig } from './check-run-config.js';
 
-/** One optimisation step on a batch, returning the loss values by name. */
-export type TrainStep = (optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor) => StepLosses;
+/** A batch of a run: images and labels. */
+export interface StepBatch {
+  /** The images. */
+  readonly x: tf.Tensor;
+  /** The labels. */
+  readonly y: tf.Tensor;
+}
+
+/**
+ * One optimisation step on a batch, returning the loss values by name. `next` is the batch
+ * the following step will train on, if any: a teacher in a worker starts on it now.
+ */
+export type TrainStep = (
+  optimizer: tf.Optimizer,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  next?: StepBatch,
+) => StepLosses | Promise<StepLosses>;
 
 /** The models and the step of a run. */
 export interface TrainingSetup {
@@ -32,8 +50,41 @@ export interface TrainingSetup {
   readonly step: TrainStep;
   /** The backend in use. */
   readonly backend: string;
-  /** Frees the models and the distiller. */
-  dispose(): void;
+  /**
+   * Drops work started for batches not trained on yet (a teacher in a worker runs one batch
+   * ahead); called when a run stops early.
+   */
+  dropPending(): void;
+  /** Frees the models and the distiller, and stops the teacher's worker. */
+  dispose(): Promise<void>;
+}
+
+/** Starts the teacher's worker; messages about what cannot run there name `teacher.runInWorker`. */
+async function startPrefetch(
+  distill: SingleTeacherDistill,
+  teacher: tf.LayersModel,
+  backend: string,
+): Promise<TeacherPrefetch> {
+  const at = (error: unknown): never =>
+    atPath('teacher.runInWorker', () => {
+      throw error;
+    });
+  let worker: TeacherWorker;
+  try {
+    worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: distill.distiller.teacherRecorders,
+      backend,
+    });
+  } catch (error) {
+    return at(error);
+  }
+  try {
+    return new TeacherPrefetch(distill, worker);
+  } catch (error) {
+    await worker.close();
+    return at(error);
+  }
 }
 
 function usesConv(config: CheckedRunConfig): boolean {
@@ -115,17 +166,29 @@ export async function setUpTraining(
             calculateStudentLoss,
           }),
       );
+      const prefetch = config.teacher.runInWorker
+        ? await startPrefetch(distill, teacher, backend)
+        : undefined;
       return {
         model,
         teacher,
         distill,
         backend,
         trainableWeights: () => distill.trainableWeights,
-        step: (optimizer, x, y) => distill.trainStep(optimizer, x, y),
-        dispose: () => {
+        step: prefetch
+          ? async (optimizer, x, y, next) => {
+              if (prefetch.size === 0) prefetch.push(x, y);
+              if (next) prefetch.push(next.x, next.y);
+              return prefetch.trainStep(optimizer);
+            }
+          : (optimizer, x, y) => distill.trainStep(optimizer, x, y),
+        dropPending: () => prefetch?.clear(),
+        dispose: async () => {
+          prefetch?.clear();
           distill.distiller.dispose();
           model.dispose();
           teacher!.dispose();
+          await prefetch?.worker.close();
         },
       };
     }
@@ -142,7 +205,11 @@ export async function setUpTraining(
         cost!.dispose();
         return { loss: value, 'student.loss': value };
       },
-      dispose: () => model.dispose(),
+      dropPending: () => undefined,
+      dispose: () => {
+        model.dispose();
+        return Promise.resolve();
+      },
     };
   } catch (error) {
     model.dispose();

@@ -95,6 +95,18 @@ function forward(
   }
 }
 
+// tfjs hints at installing tfjs-node once per thread that stores a tensor on the cpu backend;
+// the main thread has shown it already, so this thread's console, which is ours alone, drops it.
+const warn = console.warn.bind(console);
+console.warn = (...args: unknown[]): void => {
+  if (!(
+    typeof args[0] === 'string' &&
+    args[0].includes('Hi, looks like you are running TensorFlow.js in Node.js')
+  )) {
+    warn(...args);
+  }
+};
+
 const port = connect();
 let teacher: Promise<Teacher> | undefined;
 port.listen((message) => {

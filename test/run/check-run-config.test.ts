@@ -73,6 +73,7 @@ describe('checkRunConfig', () => {
       model: { type: 'saved', path: 'teacher' },
       augments: undefined,
       labelAssigner: 'groundTruth',
+      runInWorker: false,
     });
     assert.deepEqual(checked.distill, { ...KD, calculateStudentLoss: false });
     assert.deepEqual(checked.train.optimizer, {
