@@ -119,6 +119,22 @@ export class SingleTeacherDistill {
   }
 
   /**
+   * Builds the connectors that take their input size from their first input, with one forward
+   * pass on the batch that updates nothing; does nothing when every connector is built.
+   * `trainStep` calls it before its first step. Call it yourself before reading
+   * `trainableWeights` or restoring connector weights from a checkpoint; any batch of the
+   * training data will do.
+   */
+  buildConnectors(x: tf.Tensor, y: tf.Tensor): void {
+    if (this.distiller.connectorsBuilt) return;
+    try {
+      tf.dispose(this.loss(x, y));
+    } finally {
+      this.distiller.reset();
+    }
+  }
+
+  /**
    * One optimisation step on a batch. Only the student's and the connectors' weights change
    * (and the teacher's, with `teacherTrainable`); the teacher's forward pass runs outside the
    * gradient tape. Every intermediate tensor is disposed.
@@ -126,12 +142,8 @@ export class SingleTeacherDistill {
    * @returns The loss values by name, plus their sum as `loss`.
    */
   trainStep(optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): StepLosses {
-    if (!this.distiller.connectorsBuilt) {
-      // Lazily built connectors get their weights on first use; they must exist before the
-      // step so the optimizer's variable list includes them.
-      tf.dispose(this.loss(x, y));
-      this.distiller.reset();
-    }
+    // Lazily built connectors must exist before the step, so the variable list includes them.
+    this.buildConnectors(x, y);
     try {
       if (!this.teacherTrainable) this.teacherPhase(x, y);
       return this.optimize(optimizer, x, y);
@@ -149,7 +161,7 @@ export class SingleTeacherDistill {
    *
    * @returns The loss values by name, plus their sum as `loss`.
    * @throws `INVALID_CONFIG` when the teacher is trainable (its phase is part of the step) or
-   *   the connectors are not built yet (run one {@link trainStep} or {@link loss} first).
+   *   the connectors are not built yet (call {@link buildConnectors} first).
    */
   studentStep(optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): StepLosses {
     if (this.teacherTrainable) {
@@ -161,7 +173,7 @@ export class SingleTeacherDistill {
     if (!this.distiller.connectorsBuilt) {
       throw new DistillError(
         'NOT_BUILT',
-        'studentStep found the connectors not built yet; run one trainStep() or loss() first, which builds them.',
+        'studentStep found the connectors not built yet; call buildConnectors(x, y) first.',
       );
     }
     try {

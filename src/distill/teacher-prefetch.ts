@@ -125,10 +125,9 @@ export class TeacherPrefetch {
     }
     const { distiller, teacher } = this.algo;
     if (!distiller.connectorsBuilt) {
-      // Connectors take their shapes from a first pass with both models, on this thread.
-      tf.dispose(this.algo.loss(x, y));
-      distiller.studentRecorders.reset();
-      distiller.teacherRecorders.reset();
+      // Connectors take their shapes from a first pass with both models, on this thread;
+      // resetting the distiller there also empties the delivery queues, which hold nothing yet.
+      this.algo.buildConnectors(x, y);
     }
     const deliveries = [...distiller.deliveries.deliveries.values()];
     const before = deliveries.map((d) => d.size);

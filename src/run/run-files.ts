@@ -5,7 +5,8 @@
  * <runsDir>/<name>/
  *   config.json        the checked config
  *   metrics.jsonl      one line per completed epoch
- *   checkpoints/       step-<8 digits>/ (model, optimizer state, checkpoint.json), latest.json
+ *   checkpoints/       step-<8 digits>/ (model, optimizer state, connector weights,
+ *                      checkpoint.json), latest.json
  *   model/             the final model.json + weights.bin
  *   summary.json       final figures
  *   plot.svg           loss and accuracy per epoch

@@ -16,14 +16,16 @@ import { splitValidation, takeSubset } from '../data/split.js';
 import { countParams } from '../models/params.js';
 import { plotRunsSvg } from '../report/plot-svg.js';
 import { fileSaver } from '../train/checkpoint-io.js';
-import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint.js';
+import { saveCheckpoint } from '../train/checkpoint.js';
+import type { CheckpointMeta } from '../train/checkpoint-format.js';
 import { evaluate } from '../train/evaluate.js';
 import { MetricsLog, readMetrics } from '../train/metrics-log.js';
 import { buildOptimizer, disposeOptimizer } from '../train/optimizer.js';
 import { learningRateAt, setLearningRate } from '../train/schedule.js';
 import type { CheckedRunConfig } from './check-run-config.js';
+import { resumeRun } from './resume.js';
 import { RunFiles } from './run-files.js';
-import { setUpTraining } from './training-setup.js';
+import { setUpTraining, type TrainingSetup } from './training-setup.js';
 import { withNext } from './with-next.js';
 
 /** How a run reports progress; every member is optional. */
@@ -178,6 +180,24 @@ function writeRunFile(file: string, text: string): void {
 }
 
 /**
+ * Saves the model, the optimizer state and the connectors' weights as the checkpoint of
+ * `meta.step`, then points latest.json at it.
+ */
+async function checkpoint(
+  files: RunFiles,
+  setup: TrainingSetup,
+  optimizer: tf.Optimizer,
+  meta: CheckpointMeta,
+): Promise<void> {
+  const dir = files.checkpoint(meta.step);
+  await saveCheckpoint(setup.model, dir, meta, {
+    optimizer,
+    connectors: setup.distill?.distiller.connectors,
+  });
+  await files.commitLatest(dir);
+}
+
+/**
  * Trains the model of `config` (distilling it from the teacher, if the config has one) on
  * MNIST, writing everything to `<runsDir>/<name>`.
  *
@@ -199,25 +219,32 @@ export async function runTraining(
     if (options.resume && latest === undefined) {
       observer.log?.(`No checkpoint in ${files.dir} yet: starting from the beginning.`);
     }
-    prepareRunDir(files, options);
-    // A run killed while writing leaves temporary files; the writes they belonged to are void.
-    files.removeTempFiles();
-    writeRunFile(files.config, jsonConfig(options.rawConfig ?? config));
-
     const { train } = config;
     optimizer = buildOptimizer(train.optimizer, 'train.optimizer');
     let step = 0;
     let startEpoch = 0;
     let skipBatches = 0;
     if (latest !== undefined) {
-      const loaded = await loadCheckpoint(latest, { optimizer });
-      setup.model.setWeights(loaded.model.getWeights());
-      loaded.model.dispose();
-      step = loaded.info.step;
-      startEpoch = loaded.info.epoch;
-      skipBatches = Number(loaded.info.extra?.batchInEpoch ?? 0);
+      // Before anything is written: a checkpoint that does not fit the config leaves the run
+      // directory as it was, config.json included.
+      ({
+        step,
+        epoch: startEpoch,
+        batchInEpoch: skipBatches,
+      } = await resumeRun(latest, {
+        setup,
+        optimizer,
+        train: data.train,
+        batchSize: train.batchSize,
+        seed: config.seed,
+        log: observer.log?.bind(observer),
+      }));
       observer.log?.(`Resuming ${config.name} at epoch ${startEpoch + 1}, step ${step}.`);
     }
+    prepareRunDir(files, options);
+    // A run killed while writing leaves temporary files; the writes they belonged to are void.
+    files.removeTempFiles();
+    writeRunFile(files.config, jsonConfig(options.rawConfig ?? config));
     // Lines past the checkpoint (all of them, when a resumed run found none) are cut, so a
     // run that starts again never repeats an epoch's line.
     log = await MetricsLog.open(files.metrics, { resumeAfterStep: step });
@@ -264,14 +291,12 @@ export async function runTraining(
           // Stop mid-epoch: keep the position, so a resumed run skips the batches done.
           interrupted = true;
           setup.dropPending();
-          const dir = files.checkpoint(step);
-          await saveCheckpoint(
-            setup.model,
-            dir,
-            { epoch, step, seed: config.seed, extra: { batchInEpoch: batchIndex } },
-            { optimizer },
-          );
-          await files.commitLatest(dir);
+          await checkpoint(files, setup, optimizer, {
+            epoch,
+            step,
+            seed: config.seed,
+            extra: { batchInEpoch: batchIndex },
+          });
           observer.log?.(
             `Interrupted in epoch ${epoch + 1} at step ${step}: checkpoint written; continue with --resume.`,
           );
@@ -294,21 +319,12 @@ export async function runTraining(
       };
       log.write({ epoch: epoch + 1, step, split: 'epoch', ...metrics });
       observer.endEpoch?.(metrics);
-      const dir = files.checkpoint(step);
-      await saveCheckpoint(
-        setup.model,
-        dir,
-        {
-          epoch: epoch + 1,
-          step,
-          seed: config.seed,
-          metrics: Object.fromEntries(
-            Object.entries(metrics).filter(([, v]) => Number.isFinite(v)),
-          ),
-        },
-        { optimizer },
-      );
-      await files.commitLatest(dir);
+      await checkpoint(files, setup, optimizer, {
+        epoch: epoch + 1,
+        step,
+        seed: config.seed,
+        metrics: Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v))),
+      });
       if (options.signal?.aborted && epoch + 1 < train.epochs) {
         interrupted = true;
         observer.log?.(

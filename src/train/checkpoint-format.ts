@@ -11,10 +11,16 @@ import { isWeightsManifestEntry } from './model-files.js';
 export const CHECKPOINT_JSON = 'checkpoint.json';
 /** File name of the optimizer state. */
 export const OPTIMIZER_BIN = 'optimizer.bin';
+/** File name of the connectors' weights. */
+export const CONNECTORS_BIN = 'connectors.bin';
 /** Value of the `format` field of checkpoint.json. */
 export const CHECKPOINT_FORMAT = 'tfjs-distill-checkpoint';
-/** Version of the checkpoint.json layout this code writes and reads. */
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/**
+ * Version of the checkpoint.json layout this code writes; it reads this one and every earlier
+ * one. Version 2 added the connectors' weights (`connectorState`): a version 1 reader would
+ * ignore them and resume with new connectors, so it must refuse the file instead.
+ */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 
 /** Any value JSON can represent. */
 export type JsonValue =
@@ -54,11 +60,27 @@ export interface OptimizerStateEntry {
   readonly weights: tf.io.WeightsManifestEntry[];
 }
 
+/** The saved weights of one connector. */
+export interface SavedConnector {
+  /** The connector's name in the distiller, e.g. `'hint'`. */
+  readonly name: string;
+  /** One manifest entry per weight, in `trainableWeights` order. */
+  readonly weights: tf.io.WeightsManifestEntry[];
+}
+
+/** Where and how the connectors' weights are stored. */
+export interface ConnectorStateEntry {
+  /** File holding the values, relative to the checkpoint directory. */
+  readonly path: string;
+  /** The connectors in the order their values are stored; names are unique. */
+  readonly connectors: SavedConnector[];
+}
+
 /** The full contents of checkpoint.json. */
 export interface CheckpointInfo extends CheckpointMeta {
   /** Always {@link CHECKPOINT_FORMAT}. */
   readonly format: typeof CHECKPOINT_FORMAT;
-  /** Layout version, {@link CHECKPOINT_FORMAT_VERSION}. */
+  /** Layout version: {@link CHECKPOINT_FORMAT_VERSION} when saved by this version, 1 before. */
   readonly formatVersion: number;
   /** When it was saved, ISO 8601. */
   readonly savedAt: string;
@@ -66,6 +88,8 @@ export interface CheckpointInfo extends CheckpointMeta {
   readonly files: Readonly<Record<string, FileDigest>>;
   /** Present when the optimizer state was saved. */
   readonly optimizerState?: OptimizerStateEntry;
+  /** Present when connector weights were saved (format version 2 and later). */
+  readonly connectorState?: ConnectorStateEntry;
 }
 
 const META_KEYS: readonly string[] = ['epoch', 'step', 'metrics', 'optimizer', 'seed', 'extra'];
@@ -154,9 +178,11 @@ export function parseCheckpointJson(text: string, source: string): CheckpointInf
   if (!isPlainObject(json) || json.format !== CHECKPOINT_FORMAT) {
     throw bad(`format is not ${JSON.stringify(CHECKPOINT_FORMAT)}`);
   }
-  if (json.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
+  const version = json.formatVersion;
+  if (!(isCount(version) && version >= 1 && version <= CHECKPOINT_FORMAT_VERSION)) {
+    const newer = typeof version === 'number' && version > CHECKPOINT_FORMAT_VERSION;
     throw bad(
-      `formatVersion ${describeValue(json.formatVersion)} is not supported (this version reads ${CHECKPOINT_FORMAT_VERSION})`,
+      `formatVersion ${describeValue(version)} is not supported (this version reads 1 to ${CHECKPOINT_FORMAT_VERSION}${newer ? '; a newer tfjs-distill wrote it' : ''})`,
     );
   }
   const [problem] = metaProblems(json);
@@ -185,5 +211,32 @@ export function parseCheckpointJson(text: string, source: string): CheckpointInf
   ) {
     throw bad('optimizerState must be { className, path, weights } with path listed in files');
   }
+  if (json.connectorState !== undefined && !isConnectorState(json.connectorState, files)) {
+    throw bad(
+      'connectorState must be { path, connectors: [{ name, weights }] } with unique names and path listed in files',
+    );
+  }
   return json as unknown as CheckpointInfo;
+}
+
+/** A plain file name inside the checkpoint directory: no folders, no climbing out of it. */
+function isFileName(value: unknown): value is string {
+  return typeof value === 'string' && /^[^\\/]+$/.test(value) && value !== '.' && value !== '..';
+}
+
+function isConnectorState(
+  value: unknown,
+  files: Record<string, unknown>,
+): value is ConnectorStateEntry {
+  if (!isPlainObject(value) || !isFileName(value.path) || !Object.hasOwn(files, value.path)) {
+    return false;
+  }
+  const connectors = value.connectors;
+  if (!Array.isArray(connectors)) return false;
+  const names = new Set<string>();
+  return connectors.every((c: unknown) => {
+    if (!isPlainObject(c) || typeof c.name !== 'string' || names.has(c.name)) return false;
+    names.add(c.name);
+    return Array.isArray(c.weights) && c.weights.every(isWeightsManifestEntry);
+  });
 }

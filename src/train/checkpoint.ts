@@ -1,11 +1,12 @@
 /**
- * Training checkpoints on disk (Node.js only): the model (`model.json` + `weights.bin`), an
- * optional optimizer state (`optimizer.bin`) and `checkpoint.json`, all committed atomically
- * with checkpoint.json last.
+ * Training checkpoints on disk (Node.js only): the model (`model.json` + `weights.bin`), the
+ * optional optimizer state (`optimizer.bin`) and connector weights (`connectors.bin`), and
+ * `checkpoint.json`, all committed atomically with checkpoint.json last.
  */
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { Connector } from '../connectors/connector.js';
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import { readFileBytes, sha256, writeFilesAtomically } from './atomic-write.js';
@@ -13,6 +14,7 @@ import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_FORMAT_VERSION,
   CHECKPOINT_JSON,
+  CONNECTORS_BIN,
   OPTIMIZER_BIN,
   parseCheckpointJson,
   validateMeta,
@@ -21,6 +23,7 @@ import {
   type FileDigest,
 } from './checkpoint-format.js';
 import { loadModelArtifacts } from './checkpoint-io.js';
+import { encodeConnectorState, restoreConnectorState } from './connector-state.js';
 import { encodeModelFiles, type FileToWrite } from './model-files.js';
 import { encodeOptimizerState, restoreOptimizerState } from './optimizer-state.js';
 
@@ -28,6 +31,11 @@ import { encodeOptimizerState, restoreOptimizerState } from './optimizer-state.j
 export interface SaveCheckpointOptions {
   /** Also save this optimizer's state (Adam moments, step count, ...). */
   readonly optimizer?: tf.Optimizer;
+  /**
+   * Also save the weights of these connectors (e.g. `distiller.connectors`), which are trained
+   * with the model but are not part of it. All must be built.
+   */
+  readonly connectors?: ReadonlyMap<string, Connector>;
 }
 
 /** Options of {@link loadCheckpoint}. */
@@ -37,6 +45,19 @@ export interface LoadCheckpointOptions {
    * (and `optimizerRestored` is false) when the checkpoint has no optimizer state.
    */
   readonly optimizer?: tf.Optimizer;
+  /**
+   * Built connectors to restore the saved connector weights into, before the optimizer state
+   * (e.g. `distiller.connectors`). When given, the checkpoint must hold weights for exactly
+   * these connectors, with the same shapes. A checkpoint of format version 1 holds none: it
+   * loads, with `connectorsRestored` false.
+   */
+  readonly connectors?: ReadonlyMap<string, Connector>;
+  /**
+   * The variables the restored optimizer will update, in `minimize` order (the model's and the
+   * connectors' trainable weights). When given, the saved optimizer state is checked against
+   * their shapes, since optimizers match their state to variables by position.
+   */
+  readonly variables?: readonly tf.Variable[];
 }
 
 /** What {@link loadCheckpoint} returns. */
@@ -47,6 +68,8 @@ export interface LoadedCheckpoint {
   readonly info: CheckpointInfo;
   /** Whether the optimizer state was restored into `options.optimizer`. */
   readonly optimizerRestored: boolean;
+  /** Whether connector weights were restored into `options.connectors`. */
+  readonly connectorsRestored: boolean;
 }
 
 function checkDir(dir: unknown, api: string): asserts dir is string {
@@ -70,13 +93,17 @@ function digest(data: Uint8Array): FileDigest {
  * @param model - The model to save.
  * @param dir - The checkpoint directory (created if needed; an older checkpoint there is replaced).
  * @param meta - Epoch, step, metrics and other run metadata.
- * @param options - `optimizer`, to save its state too.
+ * @param options - `optimizer` and `connectors`, to save their state too.
  * @returns The checkpoint.json contents written.
- * @throws DistillError `INVALID_ARGUMENT` (bad meta, optimizer without getWeights) or `IO_ERROR`.
+ * @throws DistillError `INVALID_ARGUMENT` (bad meta, optimizer without getWeights),
+ *   `NOT_BUILT` (a connector without weights yet) or `IO_ERROR`.
  *
  * @example
  * ```ts
- * await saveCheckpoint(student, `runs/a/epoch-${epoch}`, { epoch, step, metrics: { valAcc } }, { optimizer });
+ * await saveCheckpoint(student, `runs/a/epoch-${epoch}`, { epoch, step, metrics: { valAcc } }, {
+ *   optimizer,
+ *   connectors: distiller.connectors,
+ * });
  * ```
  */
 export async function saveCheckpoint(
@@ -106,6 +133,12 @@ export async function saveCheckpoint(
     files.push({ name: OPTIMIZER_BIN, data: state.data });
     optimizerState = { className: state.className, path: OPTIMIZER_BIN, weights: state.specs };
   }
+  let connectorState: CheckpointInfo['connectorState'];
+  if (options.connectors !== undefined && options.connectors.size > 0) {
+    const state = await encodeConnectorState(options.connectors);
+    files.push({ name: CONNECTORS_BIN, data: state.data });
+    connectorState = { path: CONNECTORS_BIN, connectors: state.connectors };
+  }
   const info: CheckpointInfo = {
     format: CHECKPOINT_FORMAT,
     formatVersion: CHECKPOINT_FORMAT_VERSION,
@@ -116,6 +149,7 @@ export async function saveCheckpoint(
       : {}),
     files: Object.fromEntries(files.map((f) => [f.name, digest(f.data)])),
     ...(optimizerState ? { optimizerState } : {}),
+    ...(connectorState ? { connectorState } : {}),
   };
   files.push({
     name: CHECKPOINT_JSON,
@@ -123,6 +157,7 @@ export async function saveCheckpoint(
   });
   await writeFilesAtomically(dir, files, 'saveCheckpoint');
   if (!optimizerState) await removeStale(dir, OPTIMIZER_BIN);
+  if (!connectorState) await removeStale(dir, CONNECTORS_BIN);
   return info;
 }
 
@@ -155,12 +190,18 @@ export async function readCheckpointInfo(dir: string): Promise<CheckpointInfo> {
 /**
  * Loads a checkpoint saved by {@link saveCheckpoint}: verifies every file against the sizes and
  * SHA-256 digests in checkpoint.json, rebuilds the model and, when asked, restores the
- * optimizer state.
+ * connectors' weights and then the optimizer state (so the state of the connectors' variables
+ * is restored too).
  *
  * @param dir - The checkpoint directory.
- * @param options - `optimizer`: a fresh optimizer to restore the saved state into.
+ * @param options - `optimizer`: a fresh optimizer to restore the saved state into;
+ *   `connectors`: built connectors to restore their weights into; `variables`: what the
+ *   optimizer will train, to check its state against.
  * @throws DistillError `FILE_NOT_FOUND`, `DATA_CORRUPT` (a file is truncated, modified or from
- *   another save), `INVALID_ARGUMENT` (optimizer of another class, or already used), `IO_ERROR`.
+ *   another save), `INVALID_ARGUMENT` (optimizer of another class, or already used; connectors
+ *   other than the saved ones), `NOT_BUILT` (a connector without weights yet), `SHAPE_MISMATCH`
+ *   (a connector or the optimizer state does not fit), `IO_ERROR`. The model is disposed on
+ *   failure; connectors restored before a failing optimizer keep the checkpoint's weights.
  *
  * @example
  * ```ts
@@ -194,25 +235,54 @@ export async function loadCheckpoint(
       );
     }
   };
+  /** Reads a file the checkpoint lists, checked against its digest. */
+  const read = async (name: string, what: string): Promise<{ file: string; data: Uint8Array }> => {
+    const file = path.join(dir, name);
+    const data = await readFileBytes(file, what);
+    verify(name, data);
+    return { file, data };
+  };
   const model = await tf.loadLayersModel({
     load: () => loadModelArtifacts(dir, verify),
   });
-  const state = info.optimizerState;
-  if (options.optimizer === undefined || state === undefined) {
-    return { model, info, optimizerRestored: false };
-  }
   try {
-    const file = path.join(dir, state.path);
-    const data = await readFileBytes(file, 'optimizer state');
-    verify(state.path, data);
+    const connectorsRestored = await restoreConnectors(info, options.connectors, read, dir);
+    const state = info.optimizerState;
+    if (options.optimizer === undefined || state === undefined) {
+      return { model, info, optimizerRestored: false, connectorsRestored };
+    }
+    const { file, data } = await read(state.path, 'optimizer state');
     await restoreOptimizerState(
       options.optimizer,
       { className: state.className, specs: state.weights, data },
       file,
+      options.variables,
     );
+    return { model, info, optimizerRestored: true, connectorsRestored };
   } catch (error) {
     model.dispose();
     throw error;
   }
-  return { model, info, optimizerRestored: true };
+}
+
+/** Restores the saved connector weights, if asked; returns whether it did. */
+async function restoreConnectors(
+  info: CheckpointInfo,
+  connectors: ReadonlyMap<string, Connector> | undefined,
+  read: (name: string, what: string) => Promise<{ file: string; data: Uint8Array }>,
+  dir: string,
+): Promise<boolean> {
+  if (connectors === undefined) return false;
+  const state = info.connectorState;
+  if (state === undefined) {
+    // Version 1 predates connector weights in checkpoints: loadable, with nothing to restore.
+    if (connectors.size === 0 || info.formatVersion < 2) return false;
+    throw new DistillError(
+      'INVALID_ARGUMENT',
+      `The checkpoint ${dir} holds no connector weights (it was saved without connectors), but connectors were given to restore: ${[...connectors.keys()].map((n) => `"${n}"`).join(', ')}. The connectors changed since the checkpoint was saved; load it without connectors.`,
+    );
+  }
+  const { file, data } = await read(state.path, 'connector weights');
+  restoreConnectorState(connectors, { connectors: state.connectors, data }, file);
+  return true;
 }

@@ -5,9 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DistillError } from '../errors.js';
 import { manifestByteLength } from './model-files.js';
-
-/** One named tensor of an optimizer's state, as `getWeights()` returns it. */
-type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
+import { decodeTensorsInOrder, type NamedTensor } from './tensor-bytes.js';
 
 /** An optimizer's state as bytes plus the manifest that describes them. */
 export interface EncodedOptimizerState {
@@ -61,18 +59,23 @@ export async function encodeOptimizerState(
  * The optimizer must not have taken a step yet: tfjs' `setWeights` replaces the optimizer's
  * variables without disposing the old ones. Adam and friends match their state to variables by
  * position, so train the same model with the same variable order (e.g.
- * `model.trainableWeights`) after restoring.
+ * `model.trainableWeights`) after restoring; pass that list as `variables` to have the state
+ * checked against it first.
  *
  * @param optimizer - A fresh optimizer of class `state.className`.
  * @param state - The saved state.
  * @param source - Where the state came from, for messages.
- * @throws DistillError `INVALID_ARGUMENT` (wrong class, optimizer already used) or
- *   `DATA_CORRUPT` (bytes do not match the specs).
+ * @param variables - The variables the optimizer will update, in `minimize` order. When given,
+ *   the saved per-variable state must have their shapes, position by position.
+ * @throws DistillError `INVALID_ARGUMENT` (wrong class, optimizer already used),
+ *   `SHAPE_MISMATCH` (the state does not fit `variables`) or `DATA_CORRUPT` (bytes do not
+ *   match the specs).
  */
 export async function restoreOptimizerState(
   optimizer: tf.Optimizer,
   state: EncodedOptimizerState,
   source: string,
+  variables?: readonly tf.Variable[],
 ): Promise<void> {
   if (optimizer.getClassName() !== state.className) {
     throw new DistillError(
@@ -95,7 +98,8 @@ export async function restoreOptimizerState(
       `${source} is truncated or corrupt: expected ${expected ?? 'a fixed number of'} bytes for ${state.specs.length} optimizer tensors, got ${state.data.length}. Start the optimizer fresh or use another checkpoint.`,
     );
   }
-  const tensors = decodeInOrder(state);
+  if (variables !== undefined) checkFitsVariables(state, variables, source);
+  const tensors = decodeTensorsInOrder(state.specs, state.data);
   try {
     await optimizer.setWeights(tensors);
   } finally {
@@ -104,21 +108,38 @@ export async function restoreOptimizerState(
   }
 }
 
-/** Decodes each tensor from its own byte range, so duplicate names cannot collide in a map. */
-function decodeInOrder(state: EncodedOptimizerState): NamedTensor[] {
-  const out: NamedTensor[] = [];
-  let offset = 0;
-  try {
-    for (const spec of state.specs) {
-      const length = manifestByteLength([spec])!;
-      const bytes = state.data.slice(offset, offset + length).buffer;
-      offset += length;
-      const decoded = tf.io.decodeWeights(bytes, [spec]);
-      out.push({ name: spec.name, tensor: decoded[spec.name]! });
+const ITERATIONS = 'iter';
+
+/**
+ * Checks that the saved state lines up with `variables`. Every built-in tfjs optimizer saves
+ * the step count (`iter`) and then one or more groups of tensors with one tensor per variable,
+ * in variable order (Adam: first moments, then second moments). tfjs would apply a misaligned
+ * state silently or fail deep inside a step, so a changed model or connector is caught here.
+ */
+function checkFitsVariables(
+  state: EncodedOptimizerState,
+  variables: readonly tf.Variable[],
+  source: string,
+): void {
+  const specs = state.specs[0]?.name === ITERATIONS ? state.specs.slice(1) : state.specs;
+  if (specs.length === 0) return;
+  const n = variables.length;
+  const shape = (s: readonly number[]): string => `[${s.join(', ')}]`;
+  let problem: string | undefined;
+  if (n === 0 || specs.length % n !== 0) {
+    problem = `its ${specs.length} per-variable tensors cannot belong to the ${n} variables being trained`;
+  } else {
+    const index = specs.findIndex(
+      (spec, i) => shape(spec.shape) !== shape(variables[i % n]!.shape),
+    );
+    if (index >= 0) {
+      problem = `its tensor for variable ${index % n} of ${n} has shape ${shape(specs[index]!.shape)}, but that variable has shape ${shape(variables[index % n]!.shape)}`;
     }
-  } catch (error) {
-    for (const { tensor } of out) tensor.dispose();
-    throw error;
   }
-  return out;
+  if (problem !== undefined) {
+    throw new DistillError(
+      'SHAPE_MISMATCH',
+      `${source} does not fit the variables being trained: ${problem}. ${state.className} matches its state to variables by position, so the model or the connectors changed since it was saved; train the variables it was saved with, or start the optimizer fresh.`,
+    );
+  }
 }
