@@ -61,6 +61,7 @@ const EXAMPLES = [
   'mixup-without-delivery',
   'partial-override',
   'scoped-delivery',
+  'teacher-worker',
 ];
 
 describe('examples', () => {
@@ -166,6 +167,15 @@ describe('examples', () => {
     line(out, /^loss = student\.loss \+ distill\.loss_kd: true$/);
     line(out, /^teacher weights unchanged: true$/);
     line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('TeacherPrefetch (teacher-worker) trains with the teacher in a worker with exactly the losses of trainStep', async () => {
+    const out = await runExample('teacher-worker');
+    line(out, /^steps: 10 and 10$/);
+    line(out, /^same losses: true$/);
+    line(out, /^tensors leaked: 0$/);
+    line(out, /^one thread \d+ ms, teacher in a worker \d+ ms \([\d.]+x\)$/);
     assertNoStderrBesidesTfjsHint(out);
   });
 });
