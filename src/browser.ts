@@ -26,3 +26,9 @@ export * from './distill/index.js';
 export * from './report/index.js';
 export * from './data/index.js';
 export * from './train/portable.js';
+export { TeacherPrefetch } from './distill/teacher-prefetch.js';
+export {
+  TeacherWorker,
+  type TeacherRecords,
+  type TeacherWorkerOptions,
+} from './worker/teacher-worker.js';

@@ -30,9 +30,3 @@ export {
   type RunOptions,
   type RunSummary,
 } from './run/run-training.js';
-export { TeacherPrefetch } from './distill/teacher-prefetch.js';
-export {
-  TeacherWorker,
-  type TeacherRecords,
-  type TeacherWorkerOptions,
-} from './worker/teacher-worker.js';

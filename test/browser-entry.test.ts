@@ -81,9 +81,13 @@ describe('the browser entry point', () => {
     assert.deepEqual(missing, []);
   });
 
-  it('imports no node: module statically anywhere in its module graph', () => {
+  it('imports no node: module statically anywhere in its module graph, nor in the teacher worker', () => {
     const graph = moduleGraph(join(rootDir, 'dist', 'browser.js'));
     assert.ok(graph.size > 50, `only ${graph.size} modules found`);
+    // The teacher's Web Worker is a module graph of its own.
+    const worker = moduleGraph(join(rootDir, 'dist', 'worker', 'teacher-worker-main.js'));
+    assert.ok(worker.size > 10, `only ${worker.size} worker modules found`);
+    for (const [file, text] of worker) graph.set(file, text);
     for (const [file, text] of graph) {
       assert.doesNotMatch(
         text,

@@ -62,6 +62,12 @@ export default defineConfig({
     outDir: join(here, 'dist'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 4096,
+    // Two pages: the demo, and the teacher in a Web Worker.
+    rollupOptions: {
+      input: { main: join(here, 'index.html'), worker: join(here, 'worker.html') },
+    },
   },
+  // The teacher's worker is a module worker that shares chunks with the page.
+  worker: { format: 'es' },
   logLevel: 'warn',
 });

@@ -52,7 +52,8 @@ interface Teacher {
 }
 
 async function start(init: InitMessage): Promise<Teacher> {
-  for (const specifier of init.setupModules) await import(specifier);
+  // Named by the user at run time: not for a bundler to resolve.
+  for (const specifier of init.setupModules) await import(/* @vite-ignore */ specifier);
   if ((BACKEND_NAMES as readonly string[]).includes(init.backend)) {
     await selectBackend(init.backend as BackendName, { wasmPaths: init.wasmPaths });
   } else if (!(await tf.setBackend(init.backend))) {

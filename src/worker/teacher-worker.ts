@@ -87,11 +87,17 @@ function workerExecArgv(parent: readonly string[]): string[] {
   return out;
 }
 
+/** The worker's module, beside this one. */
+const NODE_WORKER_FILE = './teacher-worker-main.js';
+
 /** Spawns the worker thread (Node.js) or module Web Worker (browsers). */
 function spawn(onMessage: (m: FromWorker) => void, onError: (e: Error) => void): Link {
   const threads = nodeBuiltin<typeof NodeWorkerThreads>('node:worker_threads');
   if (threads) {
-    const worker = new threads.Worker(new URL('./teacher-worker-main.js', import.meta.url), {
+    // Not a literal: bundlers must leave this Node.js-only URL alone (the browser branch below
+    // is the one they bundle the worker from).
+    const file = NODE_WORKER_FILE;
+    const worker = new threads.Worker(new URL(file, import.meta.url), {
       execArgv: workerExecArgv(process.execArgv),
     });
     worker.on('message', onMessage);

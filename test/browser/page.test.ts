@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { build } from 'vite';
 import type { DistillResults } from '../../examples/browser/main.js';
+import type { WorkerResults } from '../../examples/browser/worker-page.js';
 import { rootDir } from '../helpers/paths.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -65,6 +66,7 @@ describe('browser example (examples/browser)', { timeout: 180_000 }, () => {
   let context: BrowserContext | undefined;
   const profile = mkdtempSync(join(tmpdir(), 'tfjs-distill-chromium-'));
   let results: DistillResults | undefined;
+  let url = '';
 
   before(async () => {
     assert.ok(
@@ -74,6 +76,7 @@ describe('browser example (examples/browser)', { timeout: 180_000 }, () => {
     await build({ configFile: join(exampleDir, 'vite.config.mjs'), logLevel: 'warn' });
     const served = await serve(distDir);
     server = served.server;
+    url = served.url;
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -137,5 +140,26 @@ describe('browser example (examples/browser)', { timeout: 180_000 }, () => {
   it('the page trains the student alone too, and the teacher well', () => {
     assert.ok((results?.accuracies.alone.at(-1) ?? 0) > 0.8);
     assert.ok((results?.teacherAccuracy ?? 0) > 0.85);
+  });
+
+  it('the worker page runs the teacher in a Web Worker with exactly the losses of trainStep', async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${url}worker.html`);
+    await page.waitForFunction(
+      () => window.__workerResults !== undefined || window.__workerError !== undefined,
+      undefined,
+      { timeout: PAGE_TIMEOUT_MS, polling: 200 },
+    );
+    const failure = await page.evaluate(() => window.__workerError);
+    assert.equal(failure, undefined, `The worker page failed: ${failure}`);
+    assert.deepEqual(errors, []);
+    const worker = (await page.evaluate(() => window.__workerResults)) as WorkerResults;
+    await page.close();
+    assert.deepEqual(worker.backends, ['cpu', 'cpu']);
+    assert.equal(worker.workerLosses.length, 8);
+    assert.deepEqual(worker.workerLosses, worker.plainLosses);
+    assert.equal(worker.leaked, 0);
   });
 });
