@@ -371,4 +371,42 @@ describe('TeacherWorker', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /started on cpu/);
   });
+
+  it('fails the step in flight and every later one when its thread dies, leaking nothing', async () => {
+    const setup = pathToFileURL(
+      path.join(fixturesDir, 'worker-setup', 'exit-on-third-forward.mjs'),
+    ).href;
+    const { teacher, algo } = makeAlgo();
+    const worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: algo.distiller.teacherRecorders,
+      setupModules: [setup],
+    });
+    const optimizer = tf.train.adam(1e-2);
+    const data = makeBatches(4);
+    try {
+      const prefetch = new TeacherPrefetch(algo, worker);
+      prefetch.push(...data[0]!);
+      prefetch.push(...data[1]!);
+      await prefetch.trainStep(optimizer); // builds the optimizer's slots
+      await prefetch.trainStep(optimizer);
+      const tensors = tf.memory().numTensors; // nothing pending
+      prefetch.push(...data[2]!); // the third request: the thread exits
+      prefetch.push(...data[3]!);
+      await assert.rejects(
+        prefetch.trainStep(optimizer),
+        distillError('WORKER_FAILED', /teacher worker stopped: the worker exited with code 7/),
+      );
+      assert.equal(prefetch.size, 0);
+      for (const d of algo.distiller.deliveries.deliveries.values()) assert.equal(d.size, 0);
+      assert.equal(tf.memory().numTensors, tensors);
+      prefetch.push(...data[0]!);
+      await assert.rejects(prefetch.trainStep(optimizer), distillError('WORKER_FAILED', /code 7/));
+      assert.equal(tf.memory().numTensors, tensors);
+    } finally {
+      await worker.close();
+      optimizer.dispose();
+      tf.dispose(data.flat());
+    }
+  });
 });
