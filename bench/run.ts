@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printRows, type Row } from './harness.js';
 
-const BENCHES = ['delivery.bench.js', 'step.bench.js'];
+const BENCHES = ['delivery.bench.js', 'step.bench.js', 'training-run.bench.js'];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-distill-bench-'));
 const file = path.join(dir, 'rows.jsonl');

@@ -3,13 +3,12 @@
  * beside the main thread, which meanwhile trains the student. The wasm and cpu backends use one
  * thread each in Node.js, so on a machine with a spare core the teacher's time is hidden.
  */
-import type * as NodeWorkerThreads from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
-import { nodeBuiltin } from '../node-builtins.js';
 import { LayerInputsRecorder, LayerOutputsRecorder } from '../recorder/layer-recorders.js';
 import { RecorderManager, type RecorderConfigs } from '../recorder/recorder-manager.js';
 import type { FromWorker, ToWorker, WorkerRecorderSpec } from './protocol.js';
+import { spawnWorker, type WorkerLink } from './worker-link.js';
 import { decodeValue, encodeValue } from './tensor-codec.js';
 
 /** Options of {@link TeacherWorker.start}. */
@@ -35,12 +34,6 @@ export interface TeacherWorkerOptions {
 /** What one forward pass recorded: per recorder name, its records (tensors you own). */
 export type TeacherRecords = Map<string, unknown[]>;
 
-interface Link {
-  post(message: ToWorker, transfer?: ArrayBuffer[]): void;
-  ref(active: boolean): void;
-  terminate(): Promise<void>;
-}
-
 interface Pending {
   resolve(records: TeacherRecords): void;
   reject(error: Error): void;
@@ -65,72 +58,6 @@ function recorderSpecs(recorders: RecorderManager | RecorderConfigs): WorkerReco
         'from a layer, or train without a teacher worker.',
     );
   });
-}
-
-function isBrowserLike(): boolean {
-  return (
-    typeof (globalThis as { Worker?: unknown }).Worker === 'function' &&
-    !nodeBuiltin('node:worker_threads')
-  );
-}
-
-/**
- * The parent's Node.js flags minus those a worker refuses: `--input-type` (set by
- * `node --input-type=module -e ...`) applies to string input only and makes a worker fail.
- */
-function workerExecArgv(parent: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < parent.length; i++) {
-    if (parent[i] === '--input-type') i++;
-    else if (!parent[i]!.startsWith('--input-type=')) out.push(parent[i]!);
-  }
-  return out;
-}
-
-/** The worker's module, beside this one. */
-const NODE_WORKER_FILE = './teacher-worker-main.js';
-
-/** Spawns the worker thread (Node.js) or module Web Worker (browsers). */
-function spawn(onMessage: (m: FromWorker) => void, onError: (e: Error) => void): Link {
-  const threads = nodeBuiltin<typeof NodeWorkerThreads>('node:worker_threads');
-  if (threads) {
-    // Not a literal: bundlers must leave this Node.js-only URL alone (the browser branch below
-    // is the one they bundle the worker from).
-    const file = NODE_WORKER_FILE;
-    const worker = new threads.Worker(new URL(file, import.meta.url), {
-      execArgv: workerExecArgv(process.execArgv),
-    });
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', (code) => onError(new Error(`the worker exited with code ${code}`)));
-    return {
-      post: (message, transfer) => worker.postMessage(message, transfer),
-      // An idle worker must not keep the process alive; a busy one must.
-      ref: (active) => (active ? worker.ref() : worker.unref()),
-      terminate: async () => {
-        await worker.terminate();
-      },
-    };
-  }
-  if (!isBrowserLike()) {
-    throw new DistillError(
-      'UNSUPPORTED_PLATFORM',
-      'A TeacherWorker needs worker threads (Node.js) or Web Workers (browsers); neither is available here.',
-    );
-  }
-  const worker = new Worker(new URL('./teacher-worker-main.js', import.meta.url), {
-    type: 'module',
-  });
-  worker.addEventListener('message', (event: MessageEvent<FromWorker>) => onMessage(event.data));
-  worker.addEventListener('error', (event: ErrorEvent) => onError(new Error(event.message)));
-  return {
-    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
-    ref: () => undefined,
-    terminate: () => {
-      worker.terminate();
-      return Promise.resolve();
-    },
-  };
 }
 
 /**
@@ -161,7 +88,7 @@ export class TeacherWorker {
   private failure: Error | undefined;
 
   private constructor(
-    private readonly link: Link,
+    private readonly link: WorkerLink,
     specs: readonly WorkerRecorderSpec[],
     backend: string,
   ) {
@@ -196,7 +123,7 @@ export class TeacherWorker {
     let settle: { resolve(backend: string): void; reject(error: Error): void } | undefined;
     const ready = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
     let worker: TeacherWorker | undefined;
-    const link = spawn(
+    const link = spawnWorker(
       (message) => {
         if (worker) worker.receive(message);
         else if (message.type === 'ready') settle!.resolve(message.backend);
