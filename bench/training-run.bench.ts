@@ -1,38 +1,27 @@
 /**
  * A whole training run, with and without the teacher in a worker thread: configs/kd-mixup.json
- * (the shipped teacher, 5,000 labels, wasm) for a few epochs, each way twice, alternating. The
+ * (the shipped teacher, 5,000 labels, wasm, its delivery's maxKeepData of 2 leaving room for
+ * the next batch) for a few epochs, each way twice, alternating. The
  * two ways must end with the same test errors; the figure is the ratio of their run times.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Augments, checkRunConfig, runTraining, type RunConfig } from 'tfjs-distill';
+import { checkRunConfig, runTraining, type RunConfig } from 'tfjs-distill';
 import { report, type Row } from './harness.js';
 
 const EPOCHS = Number(process.env.BENCH_RUN_EPOCHS ?? 3);
 const rootDir = fileURLToPath(new URL('../../', import.meta.url));
 const shipped = JSON.parse(
   fs.readFileSync(path.join(rootDir, 'configs', 'kd-mixup.json'), 'utf8'),
-) as RunConfig & { distill: { distillDeliveries: Record<string, object> } };
+) as RunConfig;
 
 function config(runInWorker: boolean): RunConfig {
   return {
     ...shipped,
     name: runInWorker ? 'worker' : 'one-thread',
     teacher: { ...shipped.teacher!, runInWorker },
-    distill: {
-      ...shipped.distill,
-      // Two batches queued at a time with a worker; the same bound on one thread, so that the
-      // only difference between the runs is where the teacher runs.
-      distillDeliveries: {
-        mixup: {
-          type: 'MethodOutputs',
-          maxKeepData: 2,
-          methodPath: { cls: Augments, name: 'call' },
-        },
-      },
-    },
     train: { ...shipped.train, epochs: EPOCHS },
   };
 }

@@ -29,6 +29,7 @@ Options:
   --backend <name>        train: auto, cpu, wasm or tensorflow (needs @tensorflow/tfjs-node)
   --name <name>           train: override the run's name
   --export <dir>          train: also copy the final model (model.json + weights.bin) to <dir>
+  --teacher-in-worker     train: run the teacher one batch ahead in a worker thread (same results)
   --out <file>            report: where to write the SVG
   -h, --help              show this help`;
 
@@ -55,6 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
         backend: { type: 'string' },
         name: { type: 'string' },
         export: { type: 'string' },
+        'teacher-in-worker': { type: 'boolean', default: false },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -86,6 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
           epochs: integer(values.epochs, '--epochs'),
           backend: values.backend,
           name: values.name,
+          teacherInWorker: values['teacher-in-worker'],
         },
       });
       if (values.export !== undefined) {

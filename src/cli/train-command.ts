@@ -17,6 +17,8 @@ export interface TrainCommandOptions {
     readonly epochs?: number;
     readonly backend?: string;
     readonly name?: string;
+    /** Run the teacher in a worker thread (`teacher.runInWorker: true`). */
+    readonly teacherInWorker?: boolean;
   };
   /** Where progress goes (default stderr). */
   readonly progress?: ProgressReporter;
@@ -28,6 +30,15 @@ function applyOverrides(raw: unknown, overrides: TrainCommandOptions['overrides'
   if (overrides.seed !== undefined) out.seed = overrides.seed;
   if (overrides.backend !== undefined) out.backend = overrides.backend;
   if (overrides.name !== undefined) out.name = overrides.name;
+  if (overrides.teacherInWorker === true) {
+    const teacher = out.teacher;
+    if (typeof teacher !== 'object' || teacher === null || Array.isArray(teacher)) {
+      throw new UsageError(
+        "--teacher-in-worker runs a distillation's teacher in a worker thread, but the config has no teacher.",
+      );
+    }
+    out.teacher = { ...(teacher as Record<string, unknown>), runInWorker: true };
+  }
   if (overrides.epochs !== undefined) {
     out.train = {
       ...(out.train ?? {}),

@@ -136,6 +136,35 @@ describe('tfjs-distill usage', () => {
     assert.equal(r.status, 2);
     assert.match(errorLine(r), /--epochs expects a non-negative integer, but got "two"/);
   });
+
+  it('tfjs-distill train --teacher-in-worker needs a teacher, and runs one in a worker', async () => {
+    const r = await train(writeConfig('tiny-alone.json', TINY), '--teacher-in-worker');
+    assert.equal(r.status, 2);
+    assert.match(errorLine(r), /--teacher-in-worker .* but the config has no teacher/);
+    const kd = writeConfig('tiny-kd-worker.json', {
+      ...TINY,
+      train: { epochs: 1, batchSize: 50 },
+      teacher: { model: { type: 'mlp', hidden: [16] } },
+      distill: {
+        studentRecorders: { logits: { type: 'LayerOutputs', source: 'logits' } },
+        teacherRecorders: { logits: { type: 'LayerOutputs', source: 'logits' } },
+        distillLosses: { loss_kd: { type: 'KLDivergence', tau: 4 } },
+        lossForwardMappings: {
+          loss_kd: {
+            predsS: { recorder: 'logits', fromStudent: true },
+            predsT: { recorder: 'logits', fromStudent: false },
+          },
+        },
+      },
+    });
+    const ok = await train(kd, '--teacher-in-worker');
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /tiny-kd-worker: \d+ test errors of 200/);
+    const saved = JSON.parse(
+      fs.readFileSync(path.join(runsDir, 'tiny-kd-worker', 'config.json'), 'utf8'),
+    ) as { teacher: { runInWorker?: boolean } };
+    assert.equal(saved.teacher.runInWorker, true);
+  });
 });
 
 describe('tfjs-distill train, eval and report on a tiny run', () => {
