@@ -29,6 +29,6 @@ export * from './train/portable.js';
 export { TeacherPrefetch } from './distill/teacher-prefetch.js';
 export {
   TeacherWorker,
-  type TeacherRecords,
+  type TeacherOutputs,
   type TeacherWorkerOptions,
 } from './worker/teacher-worker.js';

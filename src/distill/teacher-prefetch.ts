@@ -7,17 +7,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import { forEachTensor, isTensor } from '../tensor/nested.js';
-import type { TeacherRecords, TeacherWorker } from '../worker/teacher-worker.js';
+import { toSoftLabels } from '../augment/batch.js';
+import type { DistillDelivery } from '../delivery/distill-delivery.js';
+import { labelAssigners } from '../models/label-assigners.js';
+import type { TeacherOutputs, TeacherWorker } from '../worker/teacher-worker.js';
 import { SingleTeacherDistill, type StepLosses } from './single-teacher-distill.js';
 
 interface PendingBatch {
   readonly x: tf.Tensor;
   readonly y: tf.Tensor;
-  readonly records: Promise<TeacherRecords>;
+  /** The teacher's soft labels of its augmented batch, for its label assigner. */
+  readonly soft: tf.Tensor | undefined;
+  /** Deliveries that recorded nothing during the augments: the label assigner's, presumably. */
+  readonly deferred: readonly DistillDelivery[];
+  readonly outputs: Promise<TeacherOutputs>;
 }
 
-function disposeRecords(records: TeacherRecords): void {
-  for (const values of records.values()) forEachTensor(values, (t) => t.dispose());
+function disposeOutputs(outputs: TeacherOutputs): void {
+  outputs.output.dispose();
+  for (const values of outputs.records.values()) forEachTensor(values, (t) => t.dispose());
 }
 
 /**
@@ -37,8 +45,9 @@ function disposeRecords(records: TeacherRecords): void {
  * ```
  *
  * Every delivery needs `maxKeepData` of 2 or more (two batches are queued at a time); the
- * teacher must be frozen, have only layer recorders and no label assigner. Steps give the same
- * losses as `algo.trainStep` on the same batches, on the same backend.
+ * teacher must be frozen and have only layer recorders. Its label assigner, if any, runs here
+ * when the worker's logits arrive. Steps give the same losses as `algo.trainStep` on the same
+ * batches, on the same backend.
  */
 export class TeacherPrefetch {
   /** The distillation whose steps this runs. */
@@ -72,12 +81,6 @@ export class TeacherPrefetch {
         'A teacher worker runs a frozen copy of the teacher, but teacherTrainable is true. Train the teacher on this thread (trainStep), or freeze it.',
       );
     }
-    if (algo.teacher.labelAssigner !== undefined) {
-      throw new DistillError(
-        'INVALID_CONFIG',
-        `The teacher's label assigner "${algo.teacher.labelAssigner}" needs the teacher's logits on this thread, so it cannot run ahead in a worker. Remove it from the teacher, or train without a teacher worker.`,
-      );
-    }
     for (const delivery of algo.distiller.deliveries.deliveries.values()) {
       if (delivery.maxKeepData < 2) {
         throw new DistillError(
@@ -109,7 +112,8 @@ export class TeacherPrefetch {
    * `x` and `y` right away.
    *
    * @throws `INVALID_CONFIG` if a delivery did not record exactly one call during the teacher's
-   *   augments (it targets something the teacher's model calls, which runs in the worker).
+   *   augments (or, with a teacher label assigner, during that at the step): it targets
+   *   something the teacher's model calls, which runs in the worker.
    */
   push(x: tf.Tensor, y: tf.Tensor): void {
     for (const [name, value] of [
@@ -132,29 +136,61 @@ export class TeacherPrefetch {
     const deliveries = [...distiller.deliveries.deliveries.values()];
     const before = deliveries.map((d) => d.size);
     distiller.deliveries.overrideData = false;
-    const input = tf.tidy(() =>
-      distiller.deliveries.run(() =>
-        teacher.augments ? teacher.augments.call(x, y)[0] : x.clone(),
-      ),
+    const [input, soft] = tf.tidy(() =>
+      distiller.deliveries.run((): [tf.Tensor, tf.Tensor | undefined] => {
+        const [xm, ym] = teacher.augments
+          ? teacher.augments.call(x, y)
+          : [x.clone(), toSoftLabels(y, teacher.numClasses)];
+        return [xm, teacher.labelAssigner ? ym : undefined];
+      }),
     );
     try {
+      const deferred: DistillDelivery[] = [];
       deliveries.forEach((delivery, i) => {
         const recorded = delivery.size - before[i]!;
-        if (recorded !== 1) {
-          this.clear();
-          throw new DistillError(
-            'INVALID_CONFIG',
-            `The delivery of ${delivery.target} recorded ${recorded} calls while the teacher's augments ran, not 1. With a teacher worker only what the augments call can be delivered; the teacher's model runs in the worker.`,
-          );
-        }
+        if (recorded === 0 && teacher.labelAssigner !== undefined) deferred.push(delivery);
+        else if (recorded !== 1)
+          throw this.misaligned(delivery, recorded, "the teacher's augments");
       });
-      const records = this.worker.forward(input);
+      const outputs = this.worker.forward(input);
       // Awaited by trainStep; until then a failure must not count as unhandled.
-      records.catch(() => undefined);
-      this.batches.push({ x: tf.keep(x.clone()), y: tf.keep(y.clone()), records });
+      outputs.catch(() => undefined);
+      this.batches.push({
+        x: tf.keep(x.clone()),
+        y: tf.keep(y.clone()),
+        soft: soft ? tf.keep(soft.clone()) : undefined,
+        deferred,
+        outputs,
+      });
     } finally {
-      input.dispose();
+      tf.dispose([input, ...(soft ? [soft] : [])]);
     }
+  }
+
+  /** Drops everything, and says which delivery recorded what instead of one call. */
+  private misaligned(delivery: DistillDelivery, recorded: number, during: string): DistillError {
+    this.clear();
+    return new DistillError(
+      'INVALID_CONFIG',
+      `The delivery of ${delivery.target} recorded ${recorded} calls while ${during} ran, not 1. With a teacher worker only what the teacher's augments and label assigner call can be delivered; the teacher's model runs in the worker.`,
+    );
+  }
+
+  /** Runs the teacher's label assigner on the worker's logits, recorded by the deliveries. */
+  private assignLabels(batch: PendingBatch, logits: tf.Tensor): void {
+    const name = this.algo.teacher.labelAssigner;
+    if (name === undefined) return;
+    const { deliveries } = this.algo.distiller;
+    const before = batch.deferred.map((d) => d.size);
+    deliveries.overrideData = false;
+    // Called through the object, as ImageClassifier calls it, so that deliveries see the call.
+    tf.tidy(() => deliveries.run(() => labelAssigners[name](logits, batch.soft!)));
+    batch.deferred.forEach((delivery, i) => {
+      const recorded = delivery.size - before[i]!;
+      if (recorded !== 1) {
+        throw this.misaligned(delivery, recorded, "the teacher's augments and label assigner");
+      }
+    });
   }
 
   /**
@@ -179,19 +215,22 @@ export class TeacherPrefetch {
       );
     }
     this.stepping = true;
-    let records: TeacherRecords | undefined;
+    let outputs: TeacherOutputs | undefined;
     try {
-      records = await batch.records;
+      outputs = await batch.outputs;
+      this.assignLabels(batch, outputs.output);
       const { teacherRecorders } = this.algo.distiller;
-      for (const [name, values] of records) teacherRecorders.getRecorder(name).setRecords(values);
+      for (const [name, values] of outputs.records) {
+        teacherRecorders.getRecorder(name).setRecords(values);
+      }
       return this.algo.studentStep(optimizer, batch.x, batch.y);
     } catch (error) {
       this.clear();
       throw error;
     } finally {
       this.stepping = false;
-      tf.dispose([batch.x, batch.y]);
-      if (records) disposeRecords(records);
+      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
+      if (outputs) disposeOutputs(outputs);
     }
   }
 
@@ -201,8 +240,8 @@ export class TeacherPrefetch {
    */
   clear(): void {
     for (const batch of this.batches.splice(0)) {
-      tf.dispose([batch.x, batch.y]);
-      batch.records.then(disposeRecords, () => undefined);
+      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
+      batch.outputs.then(disposeOutputs, () => undefined);
     }
     this.algo.distiller.reset();
   }

@@ -35,6 +35,22 @@ export interface ClassifierLoss {
 }
 
 /**
+ * Runs a label assigner as constant targets: no gradient flows back through them into the
+ * logits (some assigners use ops without gradients, such as `equal`). Called through
+ * {@link labelAssigners}, so that deliveries see the call.
+ */
+function assignTargets(name: LabelAssignerName, logits: tf.Tensor, soft: tf.Tensor): tf.Tensor {
+  const assign = tf.customGrad((...inputs) => {
+    const [l, s] = inputs as [tf.Tensor, tf.Tensor];
+    return {
+      value: labelAssigners[name](l, s),
+      gradFunc: () => [tf.zerosLike(l), tf.zerosLike(s)],
+    };
+  });
+  return assign(logits, soft);
+}
+
+/**
  * Wraps a logits model with its training-time behaviour.
  *
  * @example
@@ -118,7 +134,7 @@ export class ImageClassifier {
         ? this.augments.call(x, labels)
         : [x, toSoftLabels(labels, this.numClasses)];
       const logits = this.model.apply(inputs, { training }) as tf.Tensor;
-      const targets = this.labelAssigner ? labelAssigners[this.labelAssigner](logits, soft) : soft;
+      const targets = this.labelAssigner ? assignTargets(this.labelAssigner, logits, soft) : soft;
       const loss = tf.losses.softmaxCrossEntropy(targets, logits).mul<tf.Scalar>(this.lossWeight);
       return { loss, logits };
     });

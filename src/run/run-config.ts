@@ -82,7 +82,7 @@ export interface TeacherConfig {
   /**
    * Run the teacher one batch ahead in a worker thread while the student trains (see
    * `TeacherPrefetch`): faster when a core is free, the same losses. Needs deliveries with
-   * `maxKeepData` of 2 or more, layer recorders on the teacher and no teacher label assigner.
+   * `maxKeepData` of 2 or more and only layer recorders on the teacher.
    * Default false.
    */
   readonly runInWorker?: boolean;

@@ -53,6 +53,8 @@ export interface RecordsMessage {
   readonly id: number;
   /** Per recorder name, its records in order. */
   readonly records: readonly (readonly [string, readonly EncodedValue[]])[];
+  /** The teacher's output (its logits, for a classifier). */
+  readonly output: EncodedValue;
 }
 
 /** Worker to main: a request (or, without `id`, the start-up) failed. */

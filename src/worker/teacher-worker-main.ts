@@ -78,10 +78,11 @@ function forward(
   transfer: ArrayBuffer[],
 ): RecordsMessage {
   const x = decodeValue(input) as tf.Tensor;
+  let output: tf.Tensor | undefined;
   try {
-    tf.tidy(() => {
-      teacher.recorders.run(() => teacher.model.apply(x, { training: false }));
-    });
+    output = tf.tidy(() =>
+      teacher.recorders.run(() => teacher.model.apply(x, { training: false }) as tf.Tensor),
+    );
     const records = [...teacher.recorders.recorders].map(
       ([name, recorder]) =>
         [
@@ -89,10 +90,15 @@ function forward(
           recorder.dataBuffer.map((_, i) => encodeValue(recorder.getRecordData(i), transfer)),
         ] as const,
     );
-    return { type: 'records', id, records };
+    return {
+      type: 'records',
+      id,
+      records,
+      output: encodeValue(output, transfer),
+    };
   } finally {
     teacher.recorders.reset();
-    x.dispose();
+    tf.dispose([x, ...(output ? [output] : [])]);
   }
 }
 
@@ -100,12 +106,10 @@ function forward(
 // the main thread has shown it already, so this thread's console, which is ours alone, drops it.
 const warn = console.warn.bind(console);
 console.warn = (...args: unknown[]): void => {
-  if (!(
+  const hint =
     typeof args[0] === 'string' &&
-    args[0].includes('Hi, looks like you are running TensorFlow.js in Node.js')
-  )) {
-    warn(...args);
-  }
+    args[0].includes('Hi, looks like you are running TensorFlow.js in Node.js');
+  if (!hint) warn(...args);
 };
 
 const port = connect();

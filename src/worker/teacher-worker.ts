@@ -31,11 +31,16 @@ export interface TeacherWorkerOptions {
   readonly setupModules?: readonly string[];
 }
 
-/** What one forward pass recorded: per recorder name, its records (tensors you own). */
-export type TeacherRecords = Map<string, unknown[]>;
+/** What one forward pass in the worker gives back; the tensors in it are yours to dispose. */
+export interface TeacherOutputs {
+  /** Per recorder name, its records in order. */
+  readonly records: Map<string, unknown[]>;
+  /** The teacher's output (its logits, for a classifier). */
+  readonly output: tf.Tensor;
+}
 
 interface Pending {
-  resolve(records: TeacherRecords): void;
+  resolve(outputs: TeacherOutputs): void;
   reject(error: Error): void;
 }
 
@@ -63,16 +68,16 @@ function recorderSpecs(recorders: RecorderManager | RecorderConfigs): WorkerReco
 /**
  * The teacher's forward pass in a worker thread.
  *
- * `forward` sends an input batch and resolves with what the teacher's layer recorders recorded;
- * requests are answered in order, and any number may be in flight. Use it through
- * {@link TeacherPrefetch}, which overlaps the teacher of the next batch with the student's step
- * on the current one.
+ * `forward` sends an input batch and resolves with the teacher's output and what its layer
+ * recorders recorded; requests are answered in order, and any number may be in flight. Use it
+ * through {@link TeacherPrefetch}, which overlaps the teacher of the next batch with the
+ * student's step on the current one.
  *
  * @example
  * ```ts
  * const worker = await TeacherWorker.start({ model: teacher, recorders: algo.distiller.teacherRecorders });
  * try {
- *   const records = await worker.forward(x); // Map { 'logits' => [tensor] }
+ *   const { output, records } = await worker.forward(x); // records: Map { 'logits' => [tensor] }
  * } finally {
  *   await worker.close();
  * }
@@ -161,17 +166,17 @@ export class TeacherWorker {
    * Runs the teacher (inference mode) on `input` in the worker. The input's data is copied
    * now, so the caller may dispose it right away.
    *
-   * @returns Per recorder name, its records; the tensors are created when the promise
-   *   settles, and the caller owns them.
+   * @returns The teacher's output and, per recorder name, its records; the tensors are
+   *   created when the promise settles, and the caller owns them.
    * @throws (rejects with) `WORKER_FAILED` if the worker failed or was closed, or the worker's
    *   own error (for example a shape that does not fit the teacher).
    */
-  forward(input: tf.Tensor): Promise<TeacherRecords> {
+  forward(input: tf.Tensor): Promise<TeacherOutputs> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const transfer: ArrayBuffer[] = [];
     const message: ToWorker = { type: 'forward', id, input: encodeValue(input, transfer) };
-    const answer = new Promise<TeacherRecords>((resolve, reject) =>
+    const answer = new Promise<TeacherOutputs>((resolve, reject) =>
       this.pending.set(id, { resolve, reject }),
     );
     this.link.ref(true);
@@ -200,9 +205,10 @@ export class TeacherWorker {
   private receive(message: FromWorker): void {
     if (message.type === 'records') {
       const request = this.settle(message.id);
-      request?.resolve(
-        new Map(message.records.map(([name, recs]) => [name, recs.map(decodeValue)])),
-      );
+      request?.resolve({
+        records: new Map(message.records.map(([name, recs]) => [name, recs.map(decodeValue)])),
+        output: decodeValue(message.output) as tf.Tensor,
+      });
     } else if (message.type === 'failed' && message.id !== undefined) {
       this.settle(message.id)?.reject(
         new DistillError(

@@ -10,6 +10,7 @@ import {
   SingleTeacherDistill,
   TeacherPrefetch,
   TeacherWorker,
+  labelAssigners,
   mlp,
   selectBackend,
   type ConfigurableDistillerOptions,
@@ -133,6 +134,66 @@ describe('TeacherPrefetch', () => {
     }
   });
 
+  it("runs the teacher's label assigner on the worker's logits, delivered as on one thread", async () => {
+    const mixup = {
+      type: 'MethodOutputs',
+      maxKeepData: 2,
+      methodPath: { cls: Augments, name: 'call' },
+    } as const;
+    const labels = {
+      type: 'FunctionOutputs',
+      maxKeepData: 2,
+      funcPath: { owner: labelAssigners, name: 'confidenceWeighted' },
+    } as const;
+    const options: ConfigurableDistillerOptions = {
+      ...kdOptions(),
+      distillDeliveries: [mixup, labels],
+    };
+    const make = (distiller = options): ReturnType<typeof makeAlgo> => {
+      const teacher = mlp({ hidden: [24], seed: 1, name: 'teacher' });
+      const student = mlp({ hidden: [12], seed: 2, name: 'student' });
+      const algo = new SingleTeacherDistill({
+        teacher: new ImageClassifier({
+          model: teacher,
+          augments: new Augments(MIX, { seed: 5 }),
+          labelAssigner: 'confidenceWeighted',
+        }),
+        student: new ImageClassifier({
+          model: student,
+          augments: new Augments(MIX, { seed: 9 }),
+          labelAssigner: 'confidenceWeighted',
+          lossWeight: 0.3,
+        }),
+        distiller,
+      });
+      return { teacher, student, algo };
+    };
+    const a = make();
+    const optA = tf.train.adam(1e-2);
+    const sequential = data.map(([x, y]) => a.algo.trainStep(optA, x, y).loss!);
+    const b = make();
+    const optB = tf.train.adam(1e-2);
+    const worker = await TeacherWorker.start({
+      model: b.teacher,
+      recorders: b.algo.distiller.teacherRecorders,
+    });
+    try {
+      const prefetch = new TeacherPrefetch(b.algo, worker);
+      const losses = await pipelined(prefetch, optB, data);
+      assert.deepEqual(losses, sequential);
+      assert.deepEqual(weightsOf(b.student), weightsOf(a.student));
+      // Without the delivery the student assigns from its own logits: a different loss.
+      const c = make({ ...options, distillDeliveries: [mixup] });
+      const optC = tf.train.adam(1e-2);
+      const undelivered = data.map(([x, y]) => c.algo.trainStep(optC, x, y).loss!);
+      assert.notDeepEqual(undelivered, sequential);
+      optC.dispose();
+    } finally {
+      await worker.close();
+      for (const o of [optA, optB]) o.dispose();
+    }
+  });
+
   it('leaks no tensor over many steps, nor when cleared with batches in flight', async () => {
     const { teacher, algo } = makeAlgo();
     const optimizer = tf.train.adam(1e-2);
@@ -151,7 +212,8 @@ describe('TeacherPrefetch', () => {
       prefetch.clear();
       assert.equal(prefetch.size, 0);
       // The worker's answers for the dropped batches are disposed when they arrive.
-      await worker.forward(data[0]![0]).then((records) => {
+      await worker.forward(data[0]![0]).then(({ output, records }) => {
+        output.dispose();
         for (const values of records.values()) tf.dispose(values as tf.Tensor[]);
       });
       assert.equal(tf.memory().numTensors, start);
@@ -292,12 +354,13 @@ describe('TeacherWorker', () => {
         worker.forward(wrong),
         distillError('WORKER_FAILED', /forward pass failed in its worker: .*784/),
       );
-      const records = await worker.forward(right);
+      const { output, records } = await worker.forward(right);
       const [logits] = records.get('logits') as tf.Tensor[];
       assert.deepEqual(logits!.shape, [2, 10]);
       const expected = teacher.predict(right) as tf.Tensor;
       assert.deepEqual(Array.from(logits!.dataSync()), Array.from(expected.dataSync()));
-      tf.dispose([logits!, expected]);
+      assert.deepEqual(Array.from(output.dataSync()), Array.from(expected.dataSync()));
+      tf.dispose([logits!, output, expected]);
     } finally {
       await worker.close();
       tf.dispose([wrong, right]);
@@ -343,7 +406,8 @@ describe('TeacherWorker', () => {
     const worker = await TeacherWorker.start({ model: teacher, recorders, setupModules: [setup] });
     const x = tf.ones([1, 784]);
     try {
-      const records = await worker.forward(x);
+      const { output, records } = await worker.forward(x);
+      output.dispose();
       const [out] = records.get('out') as tf.Tensor[];
       const expected = teacher.predict(x) as tf.Tensor;
       assert.deepEqual(Array.from(out!.dataSync()), Array.from(expected.dataSync()));
@@ -355,13 +419,15 @@ describe('TeacherWorker', () => {
     }
   });
 
-  it('does not keep the process alive while idle', () => {
+  it('does not keep the process alive while idle, nor repeat tfjs hints', () => {
     const entry = pathToFileURL(path.join(rootDir, 'build', 'src', 'index.js')).href;
     const script = `
+      const tf = await import('@tensorflow/tfjs');
       const { TeacherWorker, mlp, selectBackend } = await import(${JSON.stringify(entry)});
       await selectBackend('cpu');
       const w = await TeacherWorker.start({ model: mlp({ hidden: [4] }), recorders: {} });
-      console.log('started on ' + w.backend);
+      const { output } = await w.forward(tf.zeros([1, 784]));
+      console.log('started on ' + w.backend + ', output ' + output.shape.join('x'));
     `;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
@@ -369,7 +435,9 @@ describe('TeacherWorker', () => {
     });
     assert.equal(result.signal, null, 'the process did not exit by itself');
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /started on cpu/);
+    assert.match(result.stdout, /started on cpu, output 1x10/);
+    // tfjs's hint to install tfjs-node comes once, from this thread, not again from the worker.
+    assert.equal(result.stderr.split('Hi, looks like you are running TensorFlow.js').length - 1, 1);
   });
 
   it('fails the step in flight and every later one when its thread dies, leaking nothing', async () => {
