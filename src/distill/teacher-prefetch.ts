@@ -111,7 +111,8 @@ export class TeacherPrefetch {
    * and its forward pass is sent to the worker. The batch is copied, so the caller may dispose
    * `x` and `y` right away.
    *
-   * @throws `INVALID_CONFIG` if a delivery did not record exactly one call during the teacher's
+   * @throws `QUEUE_FULL` when as many batches wait as some delivery can keep;
+   *   `INVALID_CONFIG` if a delivery did not record exactly one call during the teacher's
    *   augments (or, with a teacher label assigner, during that at the step): it targets
    *   something the teacher's model calls, which runs in the worker.
    */
@@ -128,6 +129,14 @@ export class TeacherPrefetch {
       }
     }
     const { distiller, teacher } = this.algo;
+    for (const delivery of distiller.deliveries.deliveries.values()) {
+      if (this.batches.length >= delivery.maxKeepData) {
+        throw new DistillError(
+          'QUEUE_FULL',
+          `TeacherPrefetch.push: ${this.batches.length} batches are waiting and the delivery of ${delivery.target} keeps at most ${delivery.maxKeepData} recordings. Train on one (trainStep) before pushing another, or raise its maxKeepData.`,
+        );
+      }
+    }
     if (!distiller.connectorsBuilt) {
       // Connectors take their shapes from a first pass with both models, on this thread;
       // resetting the distiller there also empties the delivery queues, which hold nothing yet.
@@ -184,7 +193,10 @@ export class TeacherPrefetch {
     const before = batch.deferred.map((d) => d.size);
     deliveries.overrideData = false;
     // Called through the object, as ImageClassifier calls it, so that deliveries see the call.
-    tf.tidy(() => deliveries.run(() => labelAssigners[name](logits, batch.soft!)));
+    // The targets themselves are not needed here: the delivery keeps its own copy.
+    tf.tidy(() => {
+      deliveries.run(() => labelAssigners[name](logits, batch.soft!));
+    });
     batch.deferred.forEach((delivery, i) => {
       const recorded = delivery.size - before[i]!;
       if (recorded !== 1) {
