@@ -160,8 +160,8 @@ export class SingleTeacherDistill {
    * deliveries of later batches stay.
    *
    * @returns The loss values by name, plus their sum as `loss`.
-   * @throws `INVALID_CONFIG` when the teacher is trainable (its phase is part of the step) or
-   *   the connectors are not built yet (call {@link buildConnectors} first).
+   * @throws `INVALID_CONFIG` when the teacher is trainable (its phase is part of the step);
+   *   `NOT_BUILT` when the connectors are not built yet (call {@link buildConnectors} first).
    */
   studentStep(optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): StepLosses {
     if (this.teacherTrainable) {

@@ -56,6 +56,8 @@ export class TeacherPrefetch {
   readonly worker: TeacherWorker;
   private readonly batches: PendingBatch[] = [];
   private stepping = false;
+  /** Counts clear() calls, so that a step waiting for the worker can tell it was dropped. */
+  private generation = 0;
 
   /**
    * @param algo - The distillation; its teacher's model should be the one the worker runs.
@@ -227,15 +229,36 @@ export class TeacherPrefetch {
       );
     }
     this.stepping = true;
+    const generation = this.generation;
     let outputs: TeacherOutputs | undefined;
     try {
       outputs = await batch.outputs;
+    } catch (error) {
+      this.stepping = false;
+      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
+      if (generation === this.generation) this.clear();
+      throw error;
+    }
+    if (generation !== this.generation) {
+      // clear() ran while this step waited: its batch's recordings are gone, and batches
+      // pushed since then must not be replayed in its place.
+      this.stepping = false;
+      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
+      disposeOutputs(outputs);
+      throw new DistillError(
+        'INVALID_ARGUMENT',
+        'TeacherPrefetch.clear() was called while trainStep waited for the worker, so the step was dropped with its batch. Await each step before clearing.',
+      );
+    }
+    try {
       this.assignLabels(batch, outputs.output);
       const { teacherRecorders } = this.algo.distiller;
       for (const [name, values] of outputs.records) {
         teacherRecorders.getRecorder(name).setRecords(values);
       }
-      return this.algo.studentStep(optimizer, batch.x, batch.y);
+      const losses = this.algo.studentStep(optimizer, batch.x, batch.y);
+      this.checkReplayed();
+      return losses;
     } catch (error) {
       this.clear();
       throw error;
@@ -247,10 +270,32 @@ export class TeacherPrefetch {
   }
 
   /**
+   * After a student step, each delivery must hold the recordings of the batches still waiting,
+   * no more and no fewer: the student replayed exactly what the teacher recorded for its batch.
+   * (`trainStep` drops what the student left; here it would be replayed by the next batch.)
+   */
+  private checkReplayed(): void {
+    for (const delivery of this.algo.distiller.deliveries.deliveries.values()) {
+      const expected = this.batches.filter((b) => !b.deferred.includes(delivery)).length;
+      if (delivery.size !== expected) {
+        const left = delivery.size - expected;
+        throw new DistillError(
+          'INVALID_CONFIG',
+          left > 0
+            ? `The student did not replay the delivery of ${delivery.target} during this step, though the teacher recorded it. With a teacher worker the student must make the same calls as the teacher; check its augments and label assigner.`
+            : `The student replayed the delivery of ${delivery.target} more often than the teacher recorded it for this batch, taking the next batch's recording. With a teacher worker the student must make the same calls as the teacher.`,
+        );
+      }
+    }
+  }
+
+  /**
    * Drops every pushed batch: their copies, their queued deliveries and (when they arrive)
-   * the worker's answers for them. The worker stays usable.
+   * the worker's answers for them. The worker stays usable. A `trainStep` still waiting for
+   * the worker then rejects.
    */
   clear(): void {
+    this.generation++;
     for (const batch of this.batches.splice(0)) {
       tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
       batch.outputs.then(disposeOutputs, () => undefined);

@@ -56,11 +56,15 @@ async function start(init: InitMessage): Promise<Teacher> {
   for (const specifier of init.setupModules) await import(/* @vite-ignore */ specifier);
   if ((BACKEND_NAMES as readonly string[]).includes(init.backend)) {
     await selectBackend(init.backend as BackendName, { wasmPaths: init.wasmPaths });
-  } else if (!(await tf.setBackend(init.backend))) {
-    throw new DistillError(
-      'BACKEND_UNAVAILABLE',
-      `The teacher worker could not activate the backend "${init.backend}"; register it in one of setupModules.`,
-    );
+  } else {
+    // tfjs throws for a name it does not know and returns false when the backend fails.
+    const ok = await tf.setBackend(init.backend).catch(() => false);
+    if (!ok) {
+      throw new DistillError(
+        'BACKEND_UNAVAILABLE',
+        `The teacher worker could not activate the backend "${init.backend}"; register it in a module listed in setupModules, or start the worker with another backend.`,
+      );
+    }
   }
   await tf.ready();
   const model = await tf.loadLayersModel(tf.io.fromMemory(init.artifacts));

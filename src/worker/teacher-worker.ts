@@ -4,7 +4,13 @@
  * thread each in Node.js, so on a machine with a spare core the teacher's time is hidden.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DistillError, DistillTypeError, describeValue } from '../errors.js';
+import {
+  DistillError,
+  DistillTypeError,
+  ERROR_CODES,
+  describeValue,
+  type DistillErrorCode,
+} from '../errors.js';
 import { LayerInputsRecorder, LayerOutputsRecorder } from '../recorder/layer-recorders.js';
 import { RecorderManager, type RecorderConfigs } from '../recorder/recorder-manager.js';
 import type { FromWorker, ToWorker, WorkerRecorderSpec } from './protocol.js';
@@ -132,7 +138,9 @@ export class TeacherWorker {
       (message) => {
         if (worker) worker.receive(message);
         else if (message.type === 'ready') settle!.resolve(message.backend);
-        else if (message.type === 'failed') settle!.reject(workerError('start', message.message));
+        else if (message.type === 'failed') {
+          settle!.reject(workerError('start', message.message, message.code));
+        }
       },
       (error) => {
         if (worker) worker.fail(error);
@@ -187,6 +195,9 @@ export class TeacherWorker {
   /** Stops the worker; requests in flight reject with `WORKER_FAILED`. Safe to call twice. */
   async close(): Promise<void> {
     this.fail(new DistillError('WORKER_FAILED', 'The teacher worker was closed.'));
+    // Keep the process alive until the thread is gone, or awaiting close() could be the last
+    // thing holding the event loop, and Node.js would exit before it resolves.
+    this.link.ref(true);
     await this.link.terminate();
   }
 
@@ -197,8 +208,9 @@ export class TeacherWorker {
 
   private settle(id: number): Pending | undefined {
     const request = this.pending.get(id);
+    if (request === undefined) return undefined; // answered after a failure or close: dropped
     this.pending.delete(id);
-    if (this.pending.size === 0) this.link.ref(false);
+    if (this.pending.size === 0 && this.failure === undefined) this.link.ref(false);
     return request;
   }
 
@@ -228,11 +240,19 @@ export class TeacherWorker {
   }
 }
 
-function workerError(phase: 'start' | 'run', reason: string): DistillError {
+/**
+ * The error for a worker that could not start or stopped. A tfjs-distill error raised in the
+ * worker (a backend that is not installed, say) keeps its code.
+ */
+function workerError(phase: 'start' | 'run', reason: string, code?: string): DistillError {
+  if (phase === 'run')
+    return new DistillError('WORKER_FAILED', `The teacher worker stopped: ${reason}.`);
+  const known = (ERROR_CODES as readonly string[]).includes(code ?? '');
+  const hint = /unknown (layer|class)/i.test(reason)
+    ? ' The teacher has a custom layer: register it in a module listed in setupModules (TeacherWorker.start), or run the teacher on this thread.'
+    : '';
   return new DistillError(
-    'WORKER_FAILED',
-    phase === 'start'
-      ? `The teacher worker could not start: ${reason}. If the teacher has custom layers, register them in a module listed in setupModules.`
-      : `The teacher worker stopped: ${reason}.`,
+    known ? (code as DistillErrorCode) : 'WORKER_FAILED',
+    `The teacher worker could not start: ${reason.replace(/\.+$/, '')}.${hint}`,
   );
 }

@@ -24,15 +24,55 @@ function isBrowserLike(): boolean {
   );
 }
 
+/** Flags that shape how modules load, which the worker needs as much as this thread does. */
+const MODULE_FLAGS = [
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '-C',
+  '--experimental-',
+  '--no-experimental-',
+  '--enable-source-maps',
+  '--preserve-symlinks',
+  '--no-warnings',
+  '--disable-warning',
+  '--no-deprecation',
+];
+/** Those of them whose value may come as the next argument. */
+const TAKES_VALUE = [
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+  '--conditions',
+  '-C',
+  '--disable-warning',
+];
+
 /**
- * The parent's Node.js flags minus those a worker refuses: `--input-type` (set by
- * `node --input-type=module -e ...`) applies to string input only and makes a worker fail.
+ * The parent's Node.js flags that the worker should share: those that shape module loading
+ * (loaders, `--import`, conditions, experimental features). Others are left out: V8 and
+ * process-wide flags such as `--max-old-space-size` or `--expose-gc` make a worker fail to
+ * start, and `--input-type` applies to string input only.
  */
-function workerExecArgv(parent: readonly string[]): string[] {
+export function workerExecArgv(parent: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < parent.length; i++) {
-    if (parent[i] === '--input-type') i++;
-    else if (!parent[i]!.startsWith('--input-type=')) out.push(parent[i]!);
+    const arg = parent[i]!;
+    const name = arg.split('=')[0]!;
+    const keep = MODULE_FLAGS.some((flag) =>
+      flag.endsWith('-') ? name.startsWith(flag) : name === flag,
+    );
+    const valueNext = !arg.includes('=') && TAKES_VALUE.includes(name) && i + 1 < parent.length;
+    if (keep) out.push(arg);
+    if (valueNext) {
+      i++;
+      if (keep) out.push(parent[i]!);
+    }
   }
   return out;
 }
@@ -79,7 +119,14 @@ export function spawnWorker(
     type: 'module',
   });
   worker.addEventListener('message', (event: MessageEvent<FromWorker>) => onMessage(event.data));
-  worker.addEventListener('error', (event: ErrorEvent) => onError(new Error(event.message)));
+  // A script that fails to load fires a plain Event, without a message.
+  worker.addEventListener('error', (event: Event) => {
+    const message = (event as Partial<ErrorEvent>).message;
+    onError(new Error(message || 'the worker script failed to load; check how it is bundled'));
+  });
+  worker.addEventListener('messageerror', () =>
+    onError(new Error('a message from the worker could not be read')),
+  );
   return {
     post: (message, transfer) => worker.postMessage(message, transfer ?? []),
     ref: () => undefined,

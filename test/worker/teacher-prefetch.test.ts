@@ -17,6 +17,7 @@ import {
 } from '../../src/index.js';
 import { distillError } from '../helpers/errors.js';
 import { fixturesDir, rootDir } from '../helpers/paths.js';
+import { workerExecArgv } from '../../src/worker/worker-link.js';
 
 const MIX = { type: 'BatchMixup', alpha: 0.4, numClasses: 10 } as const;
 
@@ -225,6 +226,66 @@ describe('TeacherPrefetch', () => {
     }
   });
 
+  it('rejects a step that clear() dropped while it waited, and goes on with later batches', async () => {
+    const { teacher, algo } = makeAlgo();
+    const worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: algo.distiller.teacherRecorders,
+    });
+    const optimizer = tf.train.adam(1e-2);
+    try {
+      const prefetch = new TeacherPrefetch(algo, worker);
+      await pipelined(prefetch, optimizer, data.slice(0, 2)); // builds connectors and slots
+      const tensors = tf.memory().numTensors;
+      prefetch.push(...data[0]!);
+      prefetch.push(...data[1]!);
+      const waiting = prefetch.trainStep(optimizer);
+      prefetch.clear();
+      prefetch.push(...data[2]!);
+      await assert.rejects(
+        waiting,
+        distillError('INVALID_ARGUMENT', /clear\(\) was called while trainStep waited/),
+      );
+      const losses = await prefetch.trainStep(optimizer); // batch 2, with its own recordings
+      assert.ok(Number.isFinite(losses.loss));
+      assert.equal(prefetch.size, 0);
+      assert.equal(tf.memory().numTensors, tensors);
+    } finally {
+      await worker.close();
+      optimizer.dispose();
+    }
+  });
+
+  it('refuses a student that does not replay what the teacher recorded', async () => {
+    const teacher = mlp({ hidden: [24], seed: 1, name: 'teacher' });
+    const algo = new SingleTeacherDistill({
+      teacher: new ImageClassifier({ model: teacher, augments: new Augments(MIX, { seed: 5 }) }),
+      // No augments: the student never calls Augments.call, so nothing is replayed.
+      student: new ImageClassifier({ model: mlp({ hidden: [12], seed: 2, name: 'student' }) }),
+      distiller: kdOptions(),
+    });
+    const worker = await TeacherWorker.start({
+      model: teacher,
+      recorders: algo.distiller.teacherRecorders,
+    });
+    const optimizer = tf.train.adam(1e-2);
+    try {
+      const prefetch = new TeacherPrefetch(algo, worker);
+      await assert.rejects(
+        pipelined(prefetch, optimizer, data.slice(0, 2)),
+        distillError(
+          'INVALID_CONFIG',
+          /student did not replay the delivery of method Augments\.prototype\.call/,
+        ),
+      );
+      assert.equal(prefetch.size, 0);
+      for (const d of algo.distiller.deliveries.deliveries.values()) assert.equal(d.size, 0);
+    } finally {
+      await worker.close();
+      optimizer.dispose();
+    }
+  });
+
   it('refuses what cannot run ahead in a worker, naming it', async () => {
     const { teacher, algo } = makeAlgo(kdOptions(1));
     const worker = await TeacherWorker.start({
@@ -401,7 +462,7 @@ describe('TeacherWorker', () => {
     const recorders = { out: { type: 'LayerOutputs', source: 'scaled' } } as const;
     await assert.rejects(
       TeacherWorker.start({ model: teacher, recorders }),
-      distillError('WORKER_FAILED', /could not start: .*TestScale.*setupModules/s),
+      distillError('WORKER_FAILED', /could not start: .*TestScale.*custom layer.*setupModules/s),
     );
     const worker = await TeacherWorker.start({ model: teacher, recorders, setupModules: [setup] });
     const x = tf.ones([1, 784]);
@@ -476,5 +537,54 @@ describe('TeacherWorker', () => {
       optimizer.dispose();
       tf.dispose(data.flat());
     }
+  });
+
+  it('starts under V8 and process-wide flags, and close() with a request in flight lets the caller go on', () => {
+    const entry = pathToFileURL(path.join(rootDir, 'build', 'src', 'index.js')).href;
+    const script = `
+      const tf = await import('@tensorflow/tfjs');
+      const { TeacherWorker, mlp, selectBackend } = await import(${JSON.stringify(entry)});
+      await selectBackend('cpu');
+      const w = await TeacherWorker.start({ model: mlp({ hidden: [64] }), recorders: {} });
+      const inFlight = w.forward(tf.zeros([256, 784])).then(() => 'resolved', (e) => e.code);
+      await w.close();
+      console.log('after close: ' + (await inFlight));
+    `;
+    const result = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=4096', '--expose-gc', '--input-type=module', '-e', script],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /after close: WORKER_FAILED/);
+  });
+});
+
+describe('workerExecArgv', () => {
+  it('keeps the flags that shape module loading and drops those a worker refuses', () => {
+    assert.deepEqual(
+      workerExecArgv([
+        '--max-old-space-size=4096',
+        '--import',
+        'tsx',
+        '--expose-gc',
+        '--conditions=development',
+        '--input-type=module',
+        '--experimental-vm-modules',
+        '--stack-size=2000',
+        '-r',
+        './setup.cjs',
+        '--enable-source-maps',
+      ]),
+      [
+        '--import',
+        'tsx',
+        '--conditions=development',
+        '--experimental-vm-modules',
+        '-r',
+        './setup.cjs',
+        '--enable-source-maps',
+      ],
+    );
   });
 });
