@@ -15,6 +15,7 @@ import { ImageClassifier } from '../models/image-classifier.js';
 import { recommendedBackend, selectBackend } from '../train/backend.js';
 import { TeacherWorker } from '../worker/teacher-worker.js';
 import { buildModel } from './build-model.js';
+import { seedConnectors } from './seed-connectors.js';
 import type { CheckedRunConfig } from './check-run-config.js';
 
 /** A batch of a run: images and labels. */
@@ -149,7 +150,8 @@ export async function setUpTraining(
       lossWeight: config.train.taskLossWeight,
     });
     if (teacher && config.teacher && config.distill) {
-      const { calculateStudentLoss, ...distiller } = config.distill;
+      const { calculateStudentLoss, ...options } = config.distill;
+      const distiller = { ...options, connectors: seedConnectors(options.connectors, config.seed) };
       const teacherClassifier = new ImageClassifier({
         model: teacher,
         augments: augments(config.teacher.augments, 23, 'teacher'),
