@@ -23,6 +23,10 @@ interface PendingBatch {
   readonly outputs: Promise<TeacherOutputs>;
 }
 
+function disposeBatch(batch: PendingBatch): void {
+  tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
+}
+
 function disposeOutputs(outputs: TeacherOutputs): void {
   outputs.output.dispose();
   for (const values of outputs.records.values()) forEachTensor(values, (t) => t.dispose());
@@ -160,8 +164,11 @@ export class TeacherPrefetch {
       deliveries.forEach((delivery, i) => {
         const recorded = delivery.size - before[i]!;
         if (recorded === 0 && teacher.labelAssigner !== undefined) deferred.push(delivery);
-        else if (recorded !== 1)
+        else if (recorded !== 1) {
+          // This push's recordings, in the queues of the other deliveries, must go too.
+          this.clear();
           throw this.misaligned(delivery, recorded, "the teacher's augments");
+        }
       });
       const outputs = this.worker.forward(input);
       // Awaited by trainStep; until then a failure must not count as unhandled.
@@ -178,9 +185,8 @@ export class TeacherPrefetch {
     }
   }
 
-  /** Drops everything, and says which delivery recorded what instead of one call. */
+  /** Says which delivery recorded what instead of one call. */
   private misaligned(delivery: DistillDelivery, recorded: number, during: string): DistillError {
-    this.clear();
     return new DistillError(
       'INVALID_CONFIG',
       `The delivery of ${delivery.target} recorded ${recorded} calls while ${during} ran, not 1. With a teacher worker only what the teacher's augments and label assigner call can be delivered; the teacher's model runs in the worker.`,
@@ -232,39 +238,36 @@ export class TeacherPrefetch {
     const generation = this.generation;
     let outputs: TeacherOutputs | undefined;
     try {
-      outputs = await batch.outputs;
-    } catch (error) {
-      this.stepping = false;
-      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
-      if (generation === this.generation) this.clear();
-      throw error;
-    }
-    if (generation !== this.generation) {
-      // clear() ran while this step waited: its batch's recordings are gone, and batches
-      // pushed since then must not be replayed in its place.
-      this.stepping = false;
-      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
-      disposeOutputs(outputs);
-      throw new DistillError(
-        'INVALID_ARGUMENT',
-        'TeacherPrefetch.clear() was called while trainStep waited for the worker, so the step was dropped with its batch. Await each step before clearing.',
-      );
-    }
-    try {
-      this.assignLabels(batch, outputs.output);
-      const { teacherRecorders } = this.algo.distiller;
-      for (const [name, values] of outputs.records) {
-        teacherRecorders.getRecorder(name).setRecords(values);
+      try {
+        outputs = await batch.outputs;
+      } catch (error) {
+        if (generation === this.generation) this.clear();
+        throw error;
       }
-      const losses = this.algo.studentStep(optimizer, batch.x, batch.y);
-      this.checkReplayed();
-      return losses;
-    } catch (error) {
-      this.clear();
-      throw error;
+      if (generation !== this.generation) {
+        // clear() ran while this step waited: its batch's recordings are gone, and batches
+        // pushed since then must not be replayed in its place.
+        throw new DistillError(
+          'INVALID_ARGUMENT',
+          'TeacherPrefetch.clear() was called while trainStep waited for the worker, so the step was dropped with its batch. Await each step before clearing.',
+        );
+      }
+      try {
+        this.assignLabels(batch, outputs.output);
+        const { teacherRecorders } = this.algo.distiller;
+        for (const [name, values] of outputs.records) {
+          teacherRecorders.getRecorder(name).setRecords(values);
+        }
+        const losses = this.algo.studentStep(optimizer, batch.x, batch.y);
+        this.checkReplayed();
+        return losses;
+      } catch (error) {
+        this.clear();
+        throw error;
+      }
     } finally {
       this.stepping = false;
-      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
+      disposeBatch(batch);
       if (outputs) disposeOutputs(outputs);
     }
   }
@@ -297,7 +300,7 @@ export class TeacherPrefetch {
   clear(): void {
     this.generation++;
     for (const batch of this.batches.splice(0)) {
-      tf.dispose([batch.x, batch.y, ...(batch.soft ? [batch.soft] : [])]);
+      disposeBatch(batch);
       batch.outputs.then(disposeOutputs, () => undefined);
     }
     this.algo.distiller.reset();

@@ -21,10 +21,12 @@ export function seedConnectors(
 ): DistillConfig['connectors'] {
   if (!isPlainObject(connectors)) return connectors;
   let next = runSeed + CONNECTOR_SEED_OFFSET;
-  const seeded = (config: unknown): unknown =>
-    isPlainObject(config) && config.seed === undefined
-      ? { ...config, seed: next++ }
-      : (next++, config);
+  // Every position takes a seed, used or not, so that giving one connector its own seed does
+  // not shift the seeds of the others.
+  const seeded = (config: unknown): unknown => {
+    const seed = next++;
+    return isPlainObject(config) && config.seed === undefined ? { ...config, seed } : config;
+  };
   return Object.fromEntries(
     Object.entries(connectors).map(([name, value]) => [
       name,

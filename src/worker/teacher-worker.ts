@@ -111,7 +111,8 @@ export class TeacherWorker {
    * Starts a worker, sends it the teacher and waits until it is ready.
    *
    * @throws `INVALID_CONFIG` for a recorder that cannot run in a worker, `INVALID_ARGUMENT` for a
-   *   model that is not a LayersModel, and `WORKER_FAILED` when the worker cannot load the teacher.
+   *   model that is not a LayersModel, and `WORKER_FAILED` when the worker cannot load the
+   *   teacher (or the code of the worker's own error, such as `BACKEND_UNAVAILABLE`).
    */
   static async start(options: TeacherWorkerOptions): Promise<TeacherWorker> {
     const model = (options as Partial<TeacherWorkerOptions> | null)?.model;
