@@ -5,7 +5,9 @@
  * build/browser-demo.png, or to docs/browser-demo.png (the README's picture) with
  * UPDATE_SCREENSHOT=1, so that ordinary test runs leave the working tree unchanged.
  *
- * Run: `npm run test:browser`. Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+ * Run: `npm run test:browser`, which finds the browser (scripts/find-chromium.mjs: CHROMIUM_PATH, the
+ * Chromium shipped by the @sparticuz/chromium package, or /usr/bin/chromium) and passes it as
+ * CHROMIUM_PATH.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -71,7 +73,7 @@ describe('browser example (examples/browser)', { timeout: 180_000 }, () => {
   before(async () => {
     assert.ok(
       existsSync(CHROMIUM),
-      `No Chromium at ${CHROMIUM}; install it (apt-get install chromium) or set CHROMIUM_PATH.`,
+      `No Chromium at ${CHROMIUM}; run the browser tests with npm run test:browser, which finds one, or set CHROMIUM_PATH.`,
     );
     await build({ configFile: join(exampleDir, 'vite.config.mjs'), logLevel: 'warn' });
     const served = await serve(distDir);
