@@ -3,15 +3,18 @@
  */
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import { loadMnist } from '../data/mnist-node.js';
 import { DistillError } from '../errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import { countParams } from '../models/params.js';
 import { loadSavedModel } from '../run/build-model.js';
 import { checkRunConfig } from '../run/check-run-config.js';
-import { inferenceMs } from '../run/run-training.js';
+import { datasetSplit } from '../data/sources/in-memory.js';
 import { recommendedBackend, selectBackend } from '../train/backend.js';
-import { evaluate, type EvaluationResult } from '../train/evaluate.js';
+import type { EvaluationResult } from '../train/evaluate.js';
+import { evaluate } from '../train/evaluate.js';
+import { inferenceMs } from '../train/inference-time.js';
 import { UsageError } from './cli-error.js';
 import { loadConfigFile } from './load-config.js';
 
@@ -79,7 +82,10 @@ export async function evalCommand(
       ...result,
       modelPath,
       params: countParams(model, 'trainable'),
-      inferenceMsPerBatch: inferenceMs(model, test),
+      inferenceMsPerBatch: await inferenceMs(
+        (x) => model.predict(x) as tf.Tensor,
+        datasetSplit(test, [test.images.length / Math.max(1, test.count)]),
+      ),
     };
   } finally {
     model.dispose();

@@ -170,7 +170,14 @@ export class TeacherPrefetch {
           throw this.misaligned(delivery, recorded, "the teacher's augments");
         }
       });
-      const outputs = this.worker.forward(input);
+      // The worker runs the model alone: the teacher's view of the batch is taken here.
+      const viewed = teacher.view(input);
+      let outputs: Promise<TeacherOutputs>;
+      try {
+        outputs = this.worker.forward(viewed);
+      } finally {
+        if (viewed !== input) viewed.dispose();
+      }
       // Awaited by trainStep; until then a failure must not count as unhandled.
       outputs.catch(() => undefined);
       this.batches.push({

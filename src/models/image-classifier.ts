@@ -24,6 +24,12 @@ export interface ImageClassifierOptions {
    * the labels as given.
    */
   readonly labelAssigner?: LabelAssignerName;
+  /**
+   * What the model sees of a batch (a view's `apply`: resize, channels, scale), run after the
+   * augments and before the model, so that a teacher and a student with different inputs can
+   * share one augmented batch. Default: the batch as it is.
+   */
+  readonly preprocess?: (x: tf.Tensor) => tf.Tensor;
 }
 
 /** What {@link ImageClassifier.loss} returns; the caller owns (and disposes) both tensors. */
@@ -73,6 +79,8 @@ export class ImageClassifier {
   readonly lossWeight: number;
   /** The label assigner's name, if any. */
   readonly labelAssigner: LabelAssignerName | undefined;
+  /** What the model sees of a batch, if it sees more than the batch itself. */
+  readonly preprocess: ((x: tf.Tensor) => tf.Tensor) | undefined;
 
   /** @param options - The model and its training behaviour. */
   constructor(options: ImageClassifierOptions) {
@@ -111,16 +119,29 @@ export class ImageClassifier {
       );
     }
     this.labelAssigner = options.labelAssigner;
+    if (options.preprocess !== undefined && typeof options.preprocess !== 'function') {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        `Expected preprocess to be a function of a batch, but got ${describeValue(options.preprocess)}.`,
+      );
+    }
+    this.preprocess = options.preprocess;
+  }
+
+  /** The batch as the model sees it (after {@link ImageClassifierOptions.preprocess}). */
+  view(x: tf.Tensor): tf.Tensor {
+    return this.preprocess ? this.preprocess(x) : x;
   }
 
   /** Logits of `x` (inference: no dropout). The caller owns the result. */
   predict(x: tf.Tensor): tf.Tensor {
-    return this.model.apply(x, { training: false }) as tf.Tensor;
+    if (!this.preprocess) return this.model.apply(x, { training: false }) as tf.Tensor;
+    return tf.tidy(() => this.model.apply(this.view(x), { training: false }) as tf.Tensor);
   }
 
   /**
-   * The training loss of a batch: augments (if any) applied to `x` and `labels`, logits from
-   * the model, targets from the label assigner (if any), and the mean softmax cross-entropy,
+   * The training loss of a batch: augments (if any) applied to `x` and `labels`, the preprocessing (if any), logits
+   * from the model, targets from the label assigner (if any), and the mean softmax cross-entropy,
    * times `lossWeight`.
    *
    * @param x - Inputs `[N, ...]`.
@@ -133,7 +154,7 @@ export class ImageClassifier {
       const [inputs, soft] = this.augments
         ? this.augments.call(x, labels)
         : [x, toSoftLabels(labels, this.numClasses)];
-      const logits = this.model.apply(inputs, { training }) as tf.Tensor;
+      const logits = this.model.apply(this.view(inputs), { training }) as tf.Tensor;
       const targets = this.labelAssigner ? assignTargets(this.labelAssigner, logits, soft) : soft;
       const loss = tf.losses.softmaxCrossEntropy(targets, logits).mul<tf.Scalar>(this.lossWeight);
       return { loss, logits };

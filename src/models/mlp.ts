@@ -16,6 +16,11 @@ import {
 export interface MlpOptions {
   /** Features per example (default 784, a flattened MNIST image). */
   readonly inputSize?: number;
+  /**
+   * The shape of one example, for inputs that are not flat (such as `[32, 32, 3]`): a `flatten`
+   * layer comes first. Overrides `inputSize`.
+   */
+  readonly inputShape?: readonly number[];
   /** Units of each hidden layer, in order; layers are named `fc1`, `fc2`, ... */
   readonly hidden: readonly number[];
   /** Number of classes, the units of the final `logits` layer (default 10). */
@@ -58,7 +63,7 @@ export function mlp(options: MlpOptions): tf.Sequential {
       `Expected mlp options with hidden: number[] (e.g. { hidden: [800, 800] }), but got ${describeValue(options)}.`,
     );
   }
-  const inputSize = positiveUnits(options.inputSize ?? 784, 'inputSize');
+  const shape = exampleShape(options.inputShape, options.inputSize);
   const numClasses = positiveUnits(options.numClasses ?? 10, 'numClasses');
   const hidden = options.hidden.map((units, i) => positiveUnits(units, `hidden[${i}]`));
   const dropout = dropoutRate(options.dropout, 'dropout');
@@ -68,9 +73,12 @@ export function mlp(options: MlpOptions): tf.Sequential {
   const activation = options.activation ?? 'relu';
 
   const layers: tf.layers.Layer[] = [];
+  if (shape.length > 1) {
+    layers.push(tf.layers.flatten({ inputShape: shape, name: `${prefix}flatten` }));
+  }
   // Only the first layer declares the input shape; Sequential infers the rest.
   const inputShape = (): { inputShape?: number[] } =>
-    layers.length === 0 ? { inputShape: [inputSize] } : {};
+    layers.length === 0 ? { inputShape: shape } : {};
   if (inputDropout > 0) {
     layers.push(
       tf.layers.dropout({ rate: inputDropout, name: `${prefix}dropout_input`, ...inputShape() }),
@@ -139,4 +147,19 @@ export function smallMlp(options: MlpPresetOptions = {}): tf.Sequential {
 
 function withName(options: MlpPresetOptions, base: string): MlpPresetOptions {
   return { ...options, name: options.name ?? `${options.namePrefix ?? ''}${base}` };
+}
+
+/** The example shape of a zoo model: `inputShape` when given, else `[inputSize]` (default 784). */
+export function exampleShape(
+  inputShape: readonly number[] | undefined,
+  inputSize: number | undefined,
+): number[] {
+  if (inputShape === undefined) return [positiveUnits(inputSize ?? 784, 'inputSize')];
+  if (!Array.isArray(inputShape) || inputShape.length === 0) {
+    throw new DistillTypeError(
+      'INVALID_ARGUMENT',
+      `Expected inputShape to be the shape of one example, such as [784] or [32, 32, 3], but got ${describeValue(inputShape)}.`,
+    );
+  }
+  return inputShape.map((d, i) => positiveUnits(d, `inputShape[${i}]`));
 }

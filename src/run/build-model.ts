@@ -15,26 +15,71 @@ import { CHECKPOINT_JSON } from '../train/checkpoint-format.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
 import type { ModelConfig } from './run-config.js';
 
+/** What a run's model must fit: the examples it sees and the classes of the data. */
+export interface ModelFit {
+  /** The shape of one example as the model sees it (after its view). */
+  readonly inputShape: readonly number[];
+  /** The number of classes of the data. */
+  readonly numClasses: number;
+  /** The config key of the model's view (`input`, `teacher.input`), for the fix in messages. */
+  readonly inputKey: string;
+}
+
+/** Options of {@link buildModel}. */
+export interface BuildModelOptions {
+  /** Seed of initial weights. */
+  readonly seed: number;
+  /** The model's name. */
+  readonly name: string;
+  /** Base of relative paths (the config file's folder). */
+  readonly baseDir: string;
+  /** The config key of the model, for messages (`model`, `teacher.model`). */
+  readonly path: string;
+  /** What the model must fit; zoo models are sized from it. Default: flat MNIST. */
+  readonly fit?: ModelFit;
+}
+
+const MNIST_FIT: ModelFit = { inputShape: [784], numClasses: 10, inputKey: 'input' };
+
 /**
- * Builds the model of `config`.
+ * Builds the model of `config` and checks that it fits the data: it takes examples of
+ * `fit.inputShape` and outputs `[N, fit.numClasses]`. Zoo models without `inputSize` or
+ * `numClasses` are sized from `fit`.
  *
  * @param config - The model config.
- * @param options - `seed` for initial weights, `name` of the model, `baseDir` for relative paths,
- *   `path` of the config key for messages.
+ * @param options - Seed, name, base folder, config key and the fit.
+ * @throws `SHAPE_MISMATCH` naming the key and the fix when the model does not fit.
  */
 export async function buildModel(
   config: ModelConfig,
-  options: { seed: number; name: string; baseDir: string; path: string },
+  options: BuildModelOptions,
 ): Promise<tf.LayersModel> {
-  const model = await build(config, options);
-  checkMnistModel(model, config, options.path);
+  const fit = options.fit ?? MNIST_FIT;
+  const model = await build(sized(config, fit), options);
+  checkFits(model, config, fit, options.path);
   return model;
 }
 
-async function build(
-  config: ModelConfig,
-  options: { seed: number; name: string; baseDir: string; path: string },
-): Promise<tf.LayersModel> {
+/** A zoo config with the data's example shape and classes where it names none. */
+function sized(config: ModelConfig, fit: ModelFit): ModelConfig {
+  if (typeof config !== 'object' || (config.type !== 'mlp' && config.type !== 'smallCnn'))
+    return config;
+  const numClasses = config.numClasses ?? fit.numClasses;
+  if (config.inputSize !== undefined || config.inputShape !== undefined)
+    return { ...config, numClasses };
+  const shape = [...fit.inputShape];
+  if (config.type === 'smallCnn') {
+    // A flat square image keeps the reshape of the MNIST CNN; an image goes in as it is.
+    return shape.length === 3
+      ? { ...config, numClasses, inputShape: shape as [number, number, number] }
+      : { ...config, numClasses, inputSize: shape.reduce((a, b) => a * b, 1) };
+  }
+  return shape.length === 1
+    ? { ...config, numClasses, inputSize: shape[0] }
+    : { ...config, numClasses, inputShape: shape };
+}
+
+async function build(config: ModelConfig, options: BuildModelOptions): Promise<tf.LayersModel> {
   const { seed, name, baseDir, path } = options;
   if (typeof config === 'function') {
     let model: unknown;
@@ -85,32 +130,58 @@ function onlyShape(tensors: readonly tf.SymbolicTensor[]): readonly (number | nu
   return tensors.length === 1 ? tensors[0]!.shape : undefined;
 }
 
-function isFlat(shape: readonly (number | null)[] | undefined, size: number): boolean {
-  return shape !== undefined && shape.length === 2 && shape[1] === size;
-}
-
 function formatShape(shape: readonly (number | null)[] | undefined): string {
   return shape === undefined ? 'several tensors' : `[${shape.map((d) => d ?? 'N').join(', ')}]`;
 }
 
+/** Whether a model input of `shape` (batch axis first) takes examples of `example`. */
+function takes(shape: readonly (number | null)[] | undefined, example: readonly number[]): boolean {
+  return (
+    shape !== undefined &&
+    shape.length === example.length + 1 &&
+    example.every((d, i) => shape[i + 1] === null || shape[i + 1] === d)
+  );
+}
+
+/** How to make the data fit a model that takes `shape`: the view that gives it. */
+function viewHint(shape: readonly (number | null)[] | undefined, fit: ModelFit): string {
+  if (shape === undefined) return '';
+  const dims = shape.slice(1);
+  if (dims.some((d) => d === null)) return '';
+  const size = (dims as number[]).reduce((a, b) => a * b, 1);
+  const dataSize = fit.inputShape.reduce((a, b) => a * b, 1);
+  if (dims.length === 1 && size === dataSize) return `; set ${fit.inputKey}: { "flatten": true }`;
+  if (dims.length === 3 && fit.inputShape.length === 3 && (dims[2] === 1 || dims[2] === 3)) {
+    return `; set ${fit.inputKey}: { "size": [${dims[0]}, ${dims[1]}], "channels": ${dims[2]} }`;
+  }
+  return '';
+}
+
 /**
- * A run trains on flat MNIST digits: its models must take `[N, 784]` and output `[N, 10]`.
- * Checked when the model is built, so that a mismatch (such as `inputSize: 100`) stops the run
- * before anything is written instead of failing in its first step.
+ * A model must take the examples the data gives it and output one logit per class. Checked
+ * when the model is built, so that a mismatch stops the run before anything is written
+ * instead of failing in its first step.
  */
-function checkMnistModel(model: tf.LayersModel, config: ModelConfig, path: string): void {
+function checkFits(model: tf.LayersModel, config: ModelConfig, fit: ModelFit, path: string): void {
   const zoo = typeof config === 'object' && (config.type === 'mlp' || config.type === 'smallCnn');
   const input = onlyShape(model.inputs);
   const output = onlyShape(model.outputs);
+  const example = `[N, ${fit.inputShape.join(', ')}]`;
   let problem: string | undefined;
-  if (!isFlat(input, 784)) {
+  if (!takes(input, fit.inputShape)) {
     problem =
-      `takes inputs of shape ${formatShape(input)}, but a run feeds it flat MNIST digits, [N, 784]` +
-      (zoo ? `; set ${path}.inputSize to 784 or remove it` : '');
-  } else if (!isFlat(output, 10)) {
+      `takes inputs of shape ${formatShape(input)}, but the data gives it ${example}` +
+      (zoo
+        ? fit.inputShape.length === 1
+          ? `; set ${path}.inputSize to ${fit.inputShape[0]} or remove it`
+          : `; remove ${path}.inputSize and ${path}.inputShape: they are sized from the data`
+        : viewHint(input, fit));
+  } else if (output?.length !== 2 || output[1] !== fit.numClasses) {
     problem =
-      `outputs ${formatShape(output)}, but a run needs the logits of the ten digits, [N, 10]` +
-      (zoo ? `; set ${path}.numClasses to 10 or remove it` : '');
+      `outputs ${formatShape(output)}, but the data has ${fit.numClasses} classes: it needs logits [N, ${fit.numClasses}]` +
+      (zoo
+        ? `; set ${path}.numClasses to ${fit.numClasses} or remove it`
+        : '; use a model of these classes, or data of its classes');
   }
   if (problem !== undefined) {
     model.dispose();

@@ -8,9 +8,13 @@ import { LABEL_ASSIGNERS, type LabelAssignerName } from '../models/label-assigne
 import type { AugmentConfig } from '../augment/augment-registry.js';
 import { resolveOptimizerConfig, type ResolvedOptimizerConfig } from '../train/optimizer.js';
 import { learningRateAt, resolveScheduleConfig, type ScheduleConfig } from '../train/schedule.js';
+import { checkView, type ViewConfig } from '../data/view.js';
 import {
   MODEL_TYPES,
   RUN_BACKENDS,
+  SOURCE_TYPES,
+  TEACHER_OUTPUT_KINDS,
+  type SourceConfig,
   type DistillConfig,
   type ModelConfig,
   type RunBackend,
@@ -24,14 +28,17 @@ export interface CheckedRunConfig {
   readonly seed: number;
   readonly backend: RunBackend;
   readonly data: {
+    readonly source: SourceConfig | undefined;
     readonly dir: string | undefined;
     readonly trainLimit: number | undefined;
     readonly validationSize: number;
     readonly testLimit: number | undefined;
   };
   readonly model: ModelConfig;
+  readonly input: ViewConfig | undefined;
   readonly teacher: TeacherConfig | undefined;
   readonly distill: DistillConfig | undefined;
+  readonly baseline: boolean;
   readonly train: {
     readonly epochs: number;
     readonly batchSize: number;
@@ -145,6 +152,7 @@ function checkModel(value: unknown, path: string): ModelConfig {
       'inputDropout',
       'activation',
       'inputSize',
+      'inputShape',
       'numClasses',
       'namePrefix',
     ]);
@@ -164,6 +172,7 @@ function checkModel(value: unknown, path: string): ModelConfig {
       'dropout',
       'activation',
       'inputSize',
+      'inputShape',
       'numClasses',
     ]);
   } else {
@@ -173,6 +182,33 @@ function checkModel(value: unknown, path: string): ModelConfig {
     oneOf(value.activation, `${path}.activation`, ACTIVATIONS);
   }
   return value as ModelConfig;
+}
+
+function checkBaseline(value: unknown, distills: boolean): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') bad('baseline', 'true or false', value);
+  if (value && !distills) {
+    throw new DistillError(
+      'INVALID_CONFIG',
+      'baseline trains the student alone beside a distillation, but the config has no teacher: remove baseline, or add teacher and distill.',
+    );
+  }
+  return value;
+}
+
+/** A data source: `{ type, ...options }` of a known type, an object of splits, or a function. */
+function checkSource(value: unknown): SourceConfig | undefined {
+  if (value === undefined || typeof value === 'function') return value as SourceConfig | undefined;
+  if (!isPlainObject(value) && (typeof value !== 'object' || value === null))
+    bad('data.source', 'a data source { type, ... }', value);
+  const v = value as Record<string, unknown>;
+  const isSource =
+    typeof v.train === 'object' &&
+    v.train !== null &&
+    typeof (v.train as { batches?: unknown }).batches === 'function';
+  if (isSource) return value as SourceConfig;
+  oneOf(v.type, 'data.source.type', SOURCE_TYPES);
+  return value as SourceConfig;
 }
 
 function checkAugments(
@@ -243,9 +279,11 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
     'backend',
     'data',
     'model',
+    'input',
     'teacher',
     'distill',
     'train',
+    'baseline',
   ]) as RunConfig & Record<string, unknown>;
   const name = c.name ?? defaultName;
   if (typeof name !== 'string' || !/^[A-Za-z0-9][\w.-]{0,99}$/.test(name)) {
@@ -254,9 +292,19 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
   const d =
     c.data === undefined
       ? {}
-      : object(c.data, 'data', ['dir', 'trainLimit', 'validationSize', 'testLimit']);
+      : object(c.data, 'data', ['source', 'dir', 'trainLimit', 'validationSize', 'testLimit']);
   if (d.dir !== undefined && (typeof d.dir !== 'string' || d.dir === ''))
     bad('data.dir', 'a folder path', d.dir);
+  const source = checkSource(d.source);
+  if (source !== undefined) {
+    const mnistKey = ['dir', 'trainLimit', 'validationSize', 'testLimit'].find((k) => k in d);
+    if (mnistKey !== undefined) {
+      throw new DistillError(
+        'INVALID_CONFIG',
+        `data.${mnistKey} is an option of the MNIST data, but the config names data.source: give it as an option of the source (data.source.${mnistKey}, for { "type": "mnist" }) or remove it.`,
+      );
+    }
+  }
   if (c.model === undefined)
     throw new DistillError(
       'INVALID_CONFIG',
@@ -264,7 +312,14 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
     );
   let teacher: TeacherConfig | undefined;
   if (c.teacher !== undefined) {
-    const t = object(c.teacher, 'teacher', ['model', 'augments', 'labelAssigner', 'runInWorker']);
+    const t = object(c.teacher, 'teacher', [
+      'model',
+      'augments',
+      'labelAssigner',
+      'runInWorker',
+      'input',
+      'outputs',
+    ]);
     if (t.runInWorker !== undefined && typeof t.runInWorker !== 'boolean') {
       bad('teacher.runInWorker', 'true or false', t.runInWorker);
     }
@@ -276,6 +331,8 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
           ? undefined
           : oneOf(t.labelAssigner, 'teacher.labelAssigner', LABEL_ASSIGNERS),
       runInWorker: t.runInWorker ?? false,
+      input: checkView(t.input, 'teacher.input'),
+      outputs: oneOf(t.outputs, 'teacher.outputs', TEACHER_OUTPUT_KINDS, 'auto'),
     };
   }
   let distill: DistillConfig | undefined;
@@ -309,14 +366,17 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
     seed: int(c.seed, 'seed', 0, 0, 2 ** 31 - 1)!,
     backend: oneOf(c.backend, 'backend', RUN_BACKENDS, 'auto'),
     data: {
+      source,
       dir: d.dir,
       trainLimit: int(d.trainLimit, 'data.trainLimit', undefined, 10, 60_000),
       validationSize: int(d.validationSize, 'data.validationSize', 5000, 0, 50_000)!,
       testLimit: int(d.testLimit, 'data.testLimit', undefined, 1, 10_000),
     },
     model: checkModel(c.model, 'model'),
+    input: checkView(c.input, 'input'),
     teacher,
     distill,
+    baseline: checkBaseline(c.baseline, teacher !== undefined),
     train: checkTrain(c.train),
   };
 }

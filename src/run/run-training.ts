@@ -5,24 +5,23 @@
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DistillError, DistillTypeError } from '../errors.js';
+import { DistillError } from '../errors.js';
 import { fileError } from '../file-errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
-import { batchCount, batches } from '../data/batches.js';
-import type { Dataset } from '../data/dataset.js';
-import type { MnistData } from '../data/mnist.js';
-import { loadMnist } from '../data/mnist-node.js';
-import { splitValidation, takeSubset } from '../data/split.js';
+import { batchCount } from '../data/batches.js';
+import type { DataSource } from '../data/sources/source.js';
 import { countParams } from '../models/params.js';
 import { plotRunsSvg } from '../report/plot-svg.js';
 import { fileSaver } from '../train/checkpoint-io.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
 import type { CheckpointMeta } from '../train/checkpoint-format.js';
-import { evaluate } from '../train/evaluate.js';
+import { evaluateSplit } from '../train/evaluate-split.js';
+import { inferenceMs } from '../train/inference-time.js';
 import { MetricsLog, readMetrics } from '../train/metrics-log.js';
 import { buildOptimizer, disposeOptimizer } from '../train/optimizer.js';
 import { learningRateAt, setLearningRate } from '../train/schedule.js';
 import type { CheckedRunConfig } from './check-run-config.js';
+import { openRunData } from './open-data.js';
 import { resumeRun } from './resume.js';
 import { RunFiles } from './run-files.js';
 import { setUpTraining, type TrainingSetup } from './training-setup.js';
@@ -78,46 +77,12 @@ export interface RunSummary {
   readonly params: number;
   /** Bytes of the saved model (model.json + weights). */
   readonly sizeBytes: number;
-  /** Median milliseconds to predict one batch of 1000 examples. */
+  /** Median milliseconds to predict one batch of (up to) 1000 test examples. */
   readonly inferenceMsPerBatch: number;
   /** Seconds spent training (this invocation). */
   readonly trainSeconds: number;
   /** The backend used. */
   readonly backend: string;
-}
-
-interface Data {
-  readonly train: Dataset;
-  readonly validation: Dataset | undefined;
-  readonly test: Dataset;
-}
-
-async function loadData(config: CheckedRunConfig, baseDir: string): Promise<Data> {
-  const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
-  let mnist: MnistData;
-  try {
-    mnist = await loadMnist({
-      dir: config.data.dir === undefined ? undefined : path.resolve(baseDir, config.data.dir),
-      testLimit: config.data.testLimit,
-    });
-  } catch (error) {
-    // Missing or corrupt files in a folder the config chose: say which key chose it.
-    if (config.data.dir === undefined || !(error instanceof DistillError)) throw error;
-    const Class = error instanceof DistillTypeError ? DistillTypeError : DistillError;
-    throw new Class(error.code, `${error.message} (at data.dir)`, { cause: error });
-  }
-  let train = mnist.train;
-  let validation: Dataset | undefined;
-  if (config.data.validationSize > 0) {
-    ({ train, validation } = splitValidation(train, {
-      validationSize: config.data.validationSize,
-      seed: config.seed,
-    }));
-  }
-  if (config.data.trainLimit !== undefined && config.data.trainLimit < train.count) {
-    train = takeSubset(train, config.data.trainLimit, config.seed);
-  }
-  return { train, validation, test: mnist.test };
 }
 
 function jsonConfig(raw: unknown): string {
@@ -127,27 +92,6 @@ function jsonConfig(raw: unknown): string {
 function dirBytes(dir: string): number {
   const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'runs');
   return fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(`${dir}/${f}`).size, 0);
-}
-
-/**
- * Median milliseconds for `model.predict` on one batch of (up to) 1000 examples of `test`,
- * after a warm-up call.
- */
-export function inferenceMs(model: tf.LayersModel, test: Dataset): number {
-  const n = Math.min(1000, test.count);
-  const x = tf.tensor2d(test.images.subarray(0, n * 784), [n, 784]);
-  const times: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    const start = performance.now();
-    const y = model.predict(x) as tf.Tensor;
-    y.dataSync();
-    times.push(performance.now() - start);
-    y.dispose();
-  }
-  x.dispose();
-  times.shift(); // warm-up
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
 }
 
 function prepareRunDir(files: RunFiles, options: RunOptions): void {
@@ -199,7 +143,7 @@ async function checkpoint(
 
 /**
  * Trains the model of `config` (distilling it from the teacher, if the config has one) on
- * MNIST, writing everything to `<runsDir>/<name>`.
+ * its data (MNIST unless the config names a source), writing everything to `<runsDir>/<name>`.
  *
  * @throws `INVALID_CONFIG` and friends for problems found before anything is written.
  */
@@ -209,11 +153,11 @@ export async function runTraining(
 ): Promise<RunSummary> {
   const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
   const observer = options.observer ?? {};
-  const setup = await setUpTraining(config, options.baseDir);
+  const data: DataSource = await openRunData(config, options.baseDir);
+  const setup = await setUpTraining(config, options.baseDir, data);
   let optimizer: tf.Optimizer | undefined;
   let log: MetricsLog | undefined;
   try {
-    const data = await loadData(config, options.baseDir);
     const files = new RunFiles(path.resolve(options.runsDir, config.name));
     const latest = options.resume ? new RunFiles(files.dir).readLatest() : undefined;
     if (options.resume && latest === undefined) {
@@ -242,13 +186,20 @@ export async function runTraining(
       observer.log?.(`Resuming ${config.name} at epoch ${startEpoch + 1}, step ${step}.`);
     }
     prepareRunDir(files, options);
+    observer.log?.(`Data: ${data.description}.`);
     // A run killed while writing leaves temporary files; the writes they belonged to are void.
     files.removeTempFiles();
     writeRunFile(files.config, jsonConfig(options.rawConfig ?? config));
     // Lines past the checkpoint (all of them, when a resumed run found none) are cut, so a
     // run that starts again never repeats an epoch's line.
     log = await MetricsLog.open(files.metrics, { resumeAfterStep: step });
-    const steps = batchCount(data.train.count, train.batchSize);
+    const steps =
+      data.train.count === undefined ? Number.NaN : batchCount(data.train.count, train.batchSize);
+    const evalOptions = {
+      numClasses: data.numClasses,
+      batchSize: train.evalBatchSize,
+      name: config.name,
+    };
     const started = performance.now();
     let interrupted = false;
     let epoch = startEpoch;
@@ -258,8 +209,8 @@ export async function runTraining(
       let seen = 0;
       let batchIndex = 0;
       const epochStart = performance.now();
-      for (const [batch, next] of withNext(
-        batches(data.train, { batchSize: train.batchSize, seed: config.seed, epoch }),
+      for await (const [batch, next] of withNext(
+        data.train.batches({ batchSize: train.batchSize, seed: config.seed, epoch }),
       )) {
         if (batchIndex++ < skipBatches) {
           tf.dispose([batch.x, batch.y]);
@@ -272,7 +223,7 @@ export async function runTraining(
             learningRateAt(
               train.schedule,
               train.optimizer.learningRate,
-              epoch + batchIndex / steps,
+              epoch + (Number.isFinite(steps) ? batchIndex / steps : 0),
               train.epochs,
             ),
           );
@@ -287,7 +238,7 @@ export async function runTraining(
         // Most steps are synchronous: give the event loop a turn, or an abort from a signal handler
         // (Ctrl-C) would only be seen at the end of the epoch.
         if (options.signal) await new Promise<void>((resolve) => setImmediate(resolve));
-        if (options.signal?.aborted && batchIndex < steps) {
+        if (options.signal?.aborted && !(batchIndex >= steps)) {
           // Stop mid-epoch: keep the position, so a resumed run skips the batches done.
           interrupted = true;
           setup.dropPending();
@@ -306,9 +257,9 @@ export async function runTraining(
       if (interrupted) break;
       skipBatches = 0;
       const val = data.validation
-        ? await evaluate(setup.model, data.validation, { batchSize: train.evalBatchSize })
+        ? await evaluateSplit(setup.predict, data.validation, evalOptions)
         : undefined;
-      const test = await evaluate(setup.model, data.test, { batchSize: train.evalBatchSize });
+      const test = await evaluateSplit(setup.predict, data.test, evalOptions);
       const metrics: Record<string, number> = {
         trainLoss: seen > 0 ? lossSum / seen : Number.NaN,
         ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy, valErrors: val.errors } : {}),
@@ -334,7 +285,7 @@ export async function runTraining(
     }
     const trainSeconds = (performance.now() - started) / 1000;
     await setup.model.save(fileSaver(files.model));
-    const test = await evaluate(setup.model, data.test, { batchSize: train.evalBatchSize });
+    const test = await evaluateSplit(setup.predict, data.test, evalOptions);
     const summary: RunSummary = {
       name: config.name,
       runDir: files.dir,
@@ -345,7 +296,7 @@ export async function runTraining(
       testCount: test.count,
       params: countParams(setup.model, 'trainable'),
       sizeBytes: dirBytes(files.model),
-      inferenceMsPerBatch: inferenceMs(setup.model, data.test),
+      inferenceMsPerBatch: await inferenceMs(setup.predict, data.test),
       trainSeconds,
       backend: setup.backend,
     };

@@ -12,6 +12,9 @@ import { atPath } from '../config/validate.js';
 import { SingleTeacherDistill, type StepLosses } from '../distill/single-teacher-distill.js';
 import { TeacherPrefetch } from '../distill/teacher-prefetch.js';
 import { ImageClassifier } from '../models/image-classifier.js';
+import type { DataSource } from '../data/sources/source.js';
+import { makeView } from '../data/view.js';
+import type { PredictLogits } from '../train/evaluate-split.js';
 import { recommendedBackend, selectBackend } from '../train/backend.js';
 import { TeacherWorker } from '../worker/teacher-worker.js';
 import { buildModel } from './build-model.js';
@@ -41,6 +44,10 @@ export type TrainStep = (
 export interface TrainingSetup {
   /** The model being trained. */
   readonly model: tf.LayersModel;
+  /** Logits of the trained model for a batch of the data (its view, then the model). */
+  readonly predict: PredictLogits;
+  /** Logits of the teacher for a batch of the data, in a distillation. */
+  readonly teacherPredict: PredictLogits | undefined;
   /** The frozen teacher, in a distillation. */
   readonly teacher: tf.LayersModel | undefined;
   /** The distillation algorithm, in a distillation. */
@@ -99,11 +106,17 @@ function usesConv(config: CheckedRunConfig): boolean {
  *
  * @param config - The checked run config.
  * @param baseDir - Base of relative paths in the config (the config file's folder).
+ * @param data - The run's data: models are sized from and checked against it.
  */
 export async function setUpTraining(
   config: CheckedRunConfig,
   baseDir: string,
+  data: Pick<DataSource, 'inputShape' | 'numClasses'>,
 ): Promise<TrainingSetup> {
+  const studentView = makeView(config.input, data.inputShape, 'input');
+  const teacherView = config.teacher
+    ? makeView(config.teacher.input, data.inputShape, 'teacher.input')
+    : undefined;
   const wanted = config.backend === 'auto' ? (usesConv(config) ? 'cpu' : 'wasm') : config.backend;
   let backend: string;
   try {
@@ -118,6 +131,7 @@ export async function setUpTraining(
     name: config.teacher ? 'student' : config.name,
     baseDir,
     path: 'model',
+    fit: { inputShape: studentView.inputShape, numClasses: data.numClasses, inputKey: 'input' },
   });
   let teacher: tf.LayersModel | undefined;
   try {
@@ -127,6 +141,11 @@ export async function setUpTraining(
         name: 'teacher',
         baseDir,
         path: 'teacher.model',
+        fit: {
+          inputShape: teacherView!.inputShape,
+          numClasses: data.numClasses,
+          inputKey: 'teacher.input',
+        },
       });
     }
     // The wasm backend has no convolution gradients: a model function or a saved model may
@@ -148,6 +167,7 @@ export async function setUpTraining(
       augments: augments(config.train.augments, 11, 'train'),
       labelAssigner: config.train.labelAssigner,
       lossWeight: config.train.taskLossWeight,
+      ...(studentView.identity ? {} : { preprocess: studentView.apply }),
     });
     if (teacher && config.teacher && config.distill) {
       const { calculateStudentLoss, ...options } = config.distill;
@@ -156,6 +176,7 @@ export async function setUpTraining(
         model: teacher,
         augments: augments(config.teacher.augments, 23, 'teacher'),
         labelAssigner: config.teacher.labelAssigner,
+        ...(teacherView!.identity ? {} : { preprocess: teacherView!.apply }),
       });
       // Messages about recorders, losses and mappings name keys below `distill`.
       const distill = atPath(
@@ -173,6 +194,8 @@ export async function setUpTraining(
         : undefined;
       return {
         model,
+        predict: (x) => student.predict(x),
+        teacherPredict: (x) => teacherClassifier.predict(x),
         teacher,
         distill,
         backend,
@@ -197,6 +220,8 @@ export async function setUpTraining(
     const weights = (): tf.Variable[] => model.trainableWeights.map((w) => w.read() as tf.Variable);
     return {
       model,
+      predict: (x) => student.predict(x),
+      teacherPredict: undefined,
       teacher: undefined,
       distill: undefined,
       backend,

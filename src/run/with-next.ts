@@ -8,21 +8,23 @@ import type { StepBatch } from './training-setup.js';
 /**
  * Yields `[batch, next]` for each batch of `source`, `next` being `undefined` for the last.
  * The consumer owns each `batch` as usual; a `next` it never reaches (the loop stopped early or
- * threw) is disposed here.
+ * threw) is disposed here, and the source is closed.
  */
-export function* withNext<T extends StepBatch>(source: Iterable<T>): Generator<[T, T | undefined]> {
-  const it = source[Symbol.iterator]();
-  let current = it.next();
+export async function* withNext<T extends StepBatch>(
+  source: AsyncIterable<T>,
+): AsyncGenerator<[T, T | undefined]> {
+  const it = source[Symbol.asyncIterator]();
+  let current = await it.next();
   let upcoming: IteratorResult<T> | undefined;
   try {
     while (!current.done) {
-      upcoming = it.next();
+      upcoming = await it.next();
       yield [current.value, upcoming.done ? undefined : upcoming.value];
       current = upcoming;
       upcoming = undefined;
     }
   } finally {
     if (upcoming !== undefined && !upcoming.done) tf.dispose([upcoming.value.x, upcoming.value.y]);
-    it.return?.();
+    await it.return?.();
   }
 }

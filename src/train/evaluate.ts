@@ -38,6 +38,20 @@ function classCountOf(model: tf.LayersModel): number {
 }
 
 /**
+ * The summed cross-entropy and the number of correct predictions of a batch of logits, as a
+ * tensor `[lossSum, correct]`. Cross-entropy per example is logsumexp(logits) minus the logit of
+ * the label: stable, with no softmax.
+ */
+export function batchSums(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const picked = tf.sum(tf.mul(logits, tf.oneHot(labels, classes)), 1);
+    const losses = tf.sub(tf.logSumExp(logits, 1), picked);
+    const hits = tf.equal(tf.argMax(logits, 1), labels);
+    return tf.stack([tf.sum(losses), tf.sum(tf.cast(hits, 'float32'))]) as tf.Tensor1D;
+  });
+}
+
+/**
  * Runs `model` in inference mode (dropout off) over every example of `dataset`, in order and in
  * batches, and measures accuracy and mean cross-entropy. The model must output logits (no
  * softmax). No tensor outlives a batch.
@@ -89,14 +103,9 @@ export async function evaluate(
   for (const batch of batches(dataset, { batchSize, seed: 0, epoch: 0, shuffle: false })) {
     let sums: tf.Tensor;
     try {
-      sums = tf.tidy(() => {
-        const logits = model.apply(batch.x, { training: false }) as tf.Tensor2D;
-        // Cross-entropy per example as logsumexp(logits) - logit of the label: stable, no softmax.
-        const picked = tf.sum(tf.mul(logits, tf.oneHot(batch.y, classes)), 1);
-        const losses = tf.sub(tf.logSumExp(logits, 1), picked);
-        const hits = tf.equal(tf.argMax(logits, 1), batch.y);
-        return tf.stack([tf.sum(losses), tf.sum(tf.cast(hits, 'float32'))]);
-      });
+      sums = tf.tidy(() =>
+        batchSums(model.apply(batch.x, { training: false }) as tf.Tensor2D, batch.y, classes),
+      );
     } finally {
       tf.dispose([batch.x, batch.y]);
     }

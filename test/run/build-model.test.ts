@@ -57,7 +57,7 @@ describe('buildModel', () => {
         buildModel({ type: 'mlp', hidden: [5], inputSize: 100 }, AS_TEACHER),
         distillError(
           'SHAPE_MISMATCH',
-          /^teacher\.model takes inputs of shape \[N, 100\], but a run feeds it flat MNIST digits, \[N, 784\]; set teacher\.model\.inputSize to 784/,
+          /^teacher\.model takes inputs of shape \[N, 100\], but the data gives it \[N, 784\]; set teacher\.model\.inputSize to 784/,
         ),
       );
       const fiveClasses = ((seed: number) =>
@@ -74,7 +74,7 @@ describe('buildModel', () => {
         buildModel(fiveClasses, AS_TEACHER),
         distillError(
           'SHAPE_MISMATCH',
-          /^teacher\.model outputs \[N, 5\], but a run needs .*\[N, 10\]\.$/,
+          /^teacher\.model outputs \[N, 5\], but the data has 10 classes: it needs logits \[N, 10\]; /,
         ),
       );
     });
@@ -99,5 +99,67 @@ describe('buildModel', () => {
         /teacher\.model: the model function must return a tfjs LayersModel/,
       ),
     );
+  });
+});
+
+describe('buildModel on data of other shapes', () => {
+  const IMAGES = { inputShape: [12, 12, 3], numClasses: 4, inputKey: 'input' } as const;
+
+  it('buildModel sizes a small CNN from image data: no reshape, the data’s classes', async () => {
+    await tf.setBackend('cpu');
+    const model = await buildModel(
+      { type: 'smallCnn', filters: [4, 4], hidden: 8 },
+      {
+        ...AS_TEACHER,
+        fit: IMAGES,
+      },
+    );
+    try {
+      assert.deepEqual(model.inputs[0]!.shape, [null, 12, 12, 3]);
+      assert.deepEqual(model.outputs[0]!.shape, [null, 4]);
+      assert.equal(model.layers[0]!.name, 'conv1');
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('buildModel sizes an MLP from image data with a flatten layer first', async () => {
+    const model = await buildModel({ type: 'mlp', hidden: [6] }, { ...AS_TEACHER, fit: IMAGES });
+    try {
+      assert.deepEqual(model.inputs[0]!.shape, [null, 12, 12, 3]);
+      assert.equal(model.layers[0]!.name, 'flatten');
+      assert.deepEqual(model.outputs[0]!.shape, [null, 4]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('buildModel says which view feeds a model of another image size', async () => {
+    await expectNoLeaks(async () => {
+      const config: ModelConfig = () =>
+        tf.sequential({
+          layers: [tf.layers.flatten({ inputShape: [8, 8, 1] }), tf.layers.dense({ units: 4 })],
+        });
+      await assert.rejects(
+        buildModel(config, { ...AS_TEACHER, fit: { ...IMAGES, inputKey: 'teacher.input' } }),
+        distillError(
+          'SHAPE_MISMATCH',
+          /^teacher\.model takes inputs of shape \[N, 8, 8, 1\], but the data gives it \[N, 12, 12, 3\]; set teacher\.input: \{ "size": \[8, 8\], "channels": 1 \}\.$/,
+        ),
+      );
+    });
+  });
+
+  it('buildModel refuses a model of another number of classes, naming both', async () => {
+    await expectNoLeaks(async () => {
+      const config: ModelConfig = () =>
+        tf.sequential({
+          layers: [tf.layers.flatten({ inputShape: [12, 12, 3] }), tf.layers.dense({ units: 10 })],
+        });
+      await assert.rejects(
+        buildModel(config, { ...AS_TEACHER, fit: IMAGES }),
+        distillError('SHAPE_MISMATCH', /outputs \[N, 10\], but the data has 4 classes/),
+      );
+    });
   });
 });

@@ -28,7 +28,14 @@ describe('checkRunConfig', () => {
       name: 'from-file',
       seed: 0,
       backend: 'auto',
-      data: { dir: undefined, trainLimit: undefined, validationSize: 5000, testLimit: undefined },
+      data: {
+        source: undefined,
+        dir: undefined,
+        trainLimit: undefined,
+        validationSize: 5000,
+        testLimit: undefined,
+      },
+      input: undefined,
       model: MLP,
       teacher: undefined,
       distill: undefined,
@@ -68,12 +75,14 @@ describe('checkRunConfig', () => {
     assert.equal(checked.name, 'kd_1.b');
     assert.equal(checked.seed, 3);
     assert.equal(checked.backend, 'cpu');
-    assert.deepEqual(checked.data, config.data);
+    assert.deepEqual(checked.data, { source: undefined, ...config.data });
     assert.deepEqual(checked.teacher, {
       model: { type: 'saved', path: 'teacher' },
       augments: undefined,
       labelAssigner: 'groundTruth',
       runInWorker: false,
+      input: undefined,
+      outputs: 'auto',
     });
     assert.deepEqual(checked.distill, { ...KD, calculateStudentLoss: false });
     assert.deepEqual(checked.train.optimizer, {
