@@ -75,7 +75,7 @@ export function viewFor(
     }
     if (c !== data[2]) {
       if (data[2] !== 1 && data[2] !== 3) return null;
-      view.channels = c as 1 | 3;
+      view.channels = c;
     }
     return view;
   }

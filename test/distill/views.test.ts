@@ -52,8 +52,8 @@ function seen(delivered: boolean): { teacher: number[]; student: number[] } {
     const x = tf.randomUniform([6, 4, 4, 1], 0, 1, 'float32', 1);
     const y = tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32');
     tf.dispose(algo.loss(x, y));
-    const t = algo.distiller.teacherRecorders.getRecorder('input').getRecordData() as tf.Tensor;
-    const s = algo.distiller.studentRecorders.getRecorder('input').getRecordData() as tf.Tensor;
+    const t = algo.distiller.teacherRecorders.getRecorder('input').getRecordData<tf.Tensor>();
+    const s = algo.distiller.studentRecorders.getRecorder('input').getRecordData<tf.Tensor>();
     const first = (v: tf.Tensor): number[] =>
       tf.tidy(() => Array.from(tf.slice(v, [0, 0, 0, 0], [-1, -1, -1, 1]).dataSync()));
     const out = { teacher: first(t), student: first(s) };
