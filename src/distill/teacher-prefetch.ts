@@ -10,7 +10,8 @@ import { forEachTensor, isTensor } from '../tensor/nested.js';
 import { toSoftLabels } from '../augment/batch.js';
 import type { DistillDelivery } from '../delivery/distill-delivery.js';
 import { labelAssigners } from '../models/label-assigners.js';
-import type { TeacherOutputs, TeacherWorker } from '../worker/teacher-worker.js';
+import type { RemoteTeacher } from '../worker/remote-teacher.js';
+import type { TeacherOutputs } from '../worker/teacher-worker.js';
 import { SingleTeacherDistill, type StepLosses } from './single-teacher-distill.js';
 
 interface PendingBatch {
@@ -33,8 +34,8 @@ function disposeOutputs(outputs: TeacherOutputs): void {
 }
 
 /**
- * Runs a {@link SingleTeacherDistill} with its teacher in a {@link TeacherWorker}, one batch
- * ahead of the student. Push the next batch before training on the current one:
+ * Runs a {@link SingleTeacherDistill} with its teacher in a {@link TeacherWorker} (or another
+ * {@link RemoteTeacher}, such as an ONNX teacher), one batch ahead of the student. Push the next batch before training on the current one:
  *
  * @example
  * ```ts
@@ -56,8 +57,8 @@ function disposeOutputs(outputs: TeacherOutputs): void {
 export class TeacherPrefetch {
   /** The distillation whose steps this runs. */
   readonly algo: SingleTeacherDistill;
-  /** The worker running the teacher. */
-  readonly worker: TeacherWorker;
+  /** The worker (or other remote teacher) running the teacher. */
+  readonly worker: RemoteTeacher;
   private readonly batches: PendingBatch[] = [];
   private stepping = false;
   /** Counts clear() calls, so that a step waiting for the worker can tell it was dropped. */
@@ -65,20 +66,21 @@ export class TeacherPrefetch {
 
   /**
    * @param algo - The distillation; its teacher's model should be the one the worker runs.
-   * @param worker - A started worker with the same teacher recorders as `algo`'s distiller.
+   * @param worker - A started worker (or another remote teacher) with the same teacher
+   *   recorders as `algo`'s distiller.
    * @throws `INVALID_CONFIG` naming what cannot run ahead in a worker.
    */
-  constructor(algo: SingleTeacherDistill, worker: TeacherWorker) {
+  constructor(algo: SingleTeacherDistill, worker: RemoteTeacher) {
     if (!(algo instanceof SingleTeacherDistill)) {
       throw new DistillTypeError(
         'INVALID_ARGUMENT',
         `TeacherPrefetch expects a SingleTeacherDistill, but got ${describeValue(algo)}.`,
       );
     }
-    if (typeof (worker as Partial<TeacherWorker> | null)?.forward !== 'function') {
+    if (typeof (worker as Partial<RemoteTeacher> | null)?.forward !== 'function') {
       throw new DistillTypeError(
         'INVALID_ARGUMENT',
-        `TeacherPrefetch expects a started TeacherWorker, but got ${describeValue(worker)}.`,
+        `TeacherPrefetch expects a started TeacherWorker or another RemoteTeacher, but got ${describeValue(worker)}.`,
       );
     }
     if (algo.teacherTrainable) {
@@ -146,7 +148,10 @@ export class TeacherPrefetch {
     if (!distiller.connectorsBuilt) {
       // Connectors take their shapes from a first pass with both models, on this thread;
       // resetting the distiller there also empties the delivery queues, which hold nothing yet.
-      this.algo.buildConnectors(x, y);
+      // A teacher whose model cannot run here answers that pass with placeholders of its shapes.
+      const build = (): void => this.algo.buildConnectors(x, y);
+      if (this.worker.probeShapes) this.worker.probeShapes(build);
+      else build();
     }
     const deliveries = [...distiller.deliveries.deliveries.values()];
     const before = deliveries.map((d) => d.size);
