@@ -10,6 +10,7 @@ import { describeFailure, UsageError } from './cli-error.js';
 import { demoCommand } from './demo-command.js';
 import { evalCommand } from './eval-command.js';
 import { reportCommand } from './report-command.js';
+import { skipTfjsNodeHint } from './tfjs-node-hint.js';
 import { formatSummary, trainCommand } from './train-command.js';
 
 const USAGE = `Usage: tfjs-distill <command> [options]
@@ -42,6 +43,8 @@ function integer(value: string | undefined, flag: string): number | undefined {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // Before any tensor exists: tfjs prints its banner on the cpu backend's first write.
+  await skipTfjsNodeHint();
   let parsed;
   try {
     parsed = parseArgs({

@@ -24,6 +24,19 @@ export interface ProgressOptions {
   readonly redrawMs?: number;
   /** Characters of the bar (default 10). */
   readonly barWidth?: number;
+  /**
+   * The run's name, first on every line (e.g. `distilled`), so that the lines of several runs
+   * in one log can be told apart. Pad it yourself to line up several runs. Default: none.
+   */
+  readonly label?: string;
+}
+
+/** An accuracy measured at the end of an epoch, shown as `<name> 97.12%`. */
+export interface ProgressAccuracy {
+  /** What was measured, e.g. `val acc` or `test acc`. */
+  readonly name: string;
+  /** The accuracy, from 0 to 1. */
+  readonly value: number;
 }
 
 /** The latest numbers of a running epoch, given to {@link ProgressReporter.update}. */
@@ -32,6 +45,11 @@ export interface ProgressUpdate {
   readonly loss?: number;
   /** Examples processed in this epoch so far, for the throughput. */
   readonly examples?: number;
+  /**
+   * The newest measured accuracy. It is shown on every line from then on (until a newer one),
+   * because accuracy is measured only at the end of an epoch.
+   */
+  readonly accuracy?: ProgressAccuracy;
 }
 
 /** `1234567` → `"1,234,567"`, independent of the locale. */
@@ -70,16 +88,21 @@ function positive(value: number | undefined, name: string, fallback: number): nu
 /**
  * Reports training progress, one epoch at a time.
  *
- * On a TTY: `epoch 2/5 [#####-----] 120/469 loss 0.2311 1,234 ex/s ETA 0:42`, redrawn in place
- * and finished with a newline at the end of the epoch. Elsewhere the same text as plain lines, at
- * most one every `intervalSeconds`, and always one at the end of an epoch.
+ * On a TTY: `distilled epoch 2/5 [##--------] 120/469 loss 0.2311 val acc 95.10% 1,234 ex/s ETA 1:42`,
+ * redrawn in place and finished with a newline at the end of the epoch. Elsewhere the same text
+ * as plain lines, at most one every `intervalSeconds`, and always one at the end of an epoch.
+ *
+ * The label is the run's name; the accuracy is the newest one given (measured after an epoch);
+ * `ETA` is the time left for the whole run: the rest of this epoch plus the epochs still to
+ * come, each estimated from the epochs this reporter has seen end (from this epoch's pace
+ * before any has).
  *
  * @example
  * ```ts
  * const progress = new ProgressReporter();
  * progress.startEpoch(epoch, epochs, stepsPerEpoch);
  * for (...) progress.update(step + 1, { loss: meanLoss, examples });
- * progress.endEpoch({ val_acc: 0.981 });
+ * progress.endEpoch({ 'test errors': 188 }, { accuracy: { name: 'val acc', value: 0.981 } });
  * ```
  */
 export class ProgressReporter {
@@ -89,12 +112,18 @@ export class ProgressReporter {
   readonly #intervalMs: number;
   readonly #redrawMs: number;
   readonly #barWidth: number;
+  readonly #label: string | undefined;
+  /** Seconds each epoch seen from start to end took, for the time left. */
+  readonly #epochSeconds: number[] = [];
+  #accuracy: ProgressAccuracy | undefined;
   #epoch = 0;
   #epochs = 0;
   #steps = 0;
   #step = 0;
   #loss: number | undefined;
   #examples: number | undefined;
+  /** When `#examples` was last given: the throughput leaves out the evaluation after the steps. */
+  #examplesAt = 0;
   #startedAt = 0;
   #lastWrite = Number.NEGATIVE_INFINITY;
   #lineOpen = false;
@@ -107,6 +136,13 @@ export class ProgressReporter {
     this.#intervalMs = positive(options.intervalSeconds, 'intervalSeconds', 30) * 1000;
     this.#redrawMs = positive(options.redrawMs, 'redrawMs', 100);
     this.#barWidth = Math.round(positive(options.barWidth, 'barWidth', 10));
+    if (options.label !== undefined && typeof options.label !== 'string') {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        `Expected label to be a string, but got ${describeValue(options.label)}.`,
+      );
+    }
+    this.#label = options.label;
   }
 
   /**
@@ -133,13 +169,12 @@ export class ProgressReporter {
    * Records progress within the epoch; writes only when it is time to.
    *
    * @param step - Steps done in this epoch (1 after the first batch).
-   * @param values - Running loss and examples done, to show.
+   * @param values - Running loss, examples done and the newest accuracy, to show.
    */
   update(step: number, values: ProgressUpdate = {}): void {
     this.#step = step;
-    if (values.loss !== undefined) this.#loss = values.loss;
-    if (values.examples !== undefined) this.#examples = values.examples;
     const now = this.#now();
+    this.#take(values, now);
     if (now - this.#lastWrite < (this.#tty ? this.#redrawMs : this.#intervalMs)) return;
     this.#lastWrite = now;
     if (this.#tty) this.#draw();
@@ -147,12 +182,17 @@ export class ProgressReporter {
   }
 
   /**
-   * Ends the epoch with a final line, e.g. `... 469/469 loss 0.2311 1,234 ex/s 0:37 val_acc 0.9812`.
+   * Ends the epoch with a final line, e.g.
+   * `... 469/469 loss 0.2311 val acc 98.12% 1,234 ex/s 0:37 ETA 2:28 test errors 188`: the time
+   * the epoch took, the time left for the run, then `metrics`.
    *
-   * @param metrics - Extra numbers to append (such as validation results), shown with 4 decimals.
+   * @param metrics - Extra numbers to append, integers as they are, others with 4 decimals.
+   * @param values - The epoch's final loss, examples and the accuracy measured after it.
    */
-  endEpoch(metrics: Readonly<Record<string, number>> = {}): void {
+  endEpoch(metrics: Readonly<Record<string, number>> = {}, values: ProgressUpdate = {}): void {
     const now = this.#now();
+    this.#take(values, now);
+    this.#epochSeconds.push((now - this.#startedAt) / 1000);
     const extra = Object.entries(metrics)
       .map(
         ([name, value]) => ` ${name} ${Number.isInteger(value) ? String(value) : value.toFixed(4)}`,
@@ -179,6 +219,28 @@ export class ProgressReporter {
     }
   }
 
+  #take(values: ProgressUpdate, now: number): void {
+    if (values.loss !== undefined) this.#loss = values.loss;
+    if (values.examples !== undefined) {
+      this.#examples = values.examples;
+      this.#examplesAt = now;
+    }
+    if (values.accuracy !== undefined) this.#accuracy = values.accuracy;
+  }
+
+  /** Seconds left for the run, or undefined before there is anything to estimate from. */
+  #secondsLeft(seconds: number, step: number, steps: number, done: boolean): number | undefined {
+    const later = Math.max(this.#epochs - this.#epoch - 1, 0);
+    const seen = this.#epochSeconds;
+    const mean = seen.length > 0 ? seen.reduce((a, b) => a + b, 0) / seen.length : undefined;
+    if (done) return later * (mean ?? seconds);
+    if (step > 0) {
+      const rest = (seconds * (steps - step)) / step;
+      return rest + later * (mean ?? (seconds * steps) / step);
+    }
+    return mean === undefined ? undefined : (later + 1) * mean;
+  }
+
   #draw(): void {
     this.#stream.write(`\r${this.#text(this.#now(), false)}\x1b[K`);
     this.#lineOpen = true;
@@ -196,17 +258,23 @@ export class ProgressReporter {
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(this.#barWidth - filled)}]`;
     const width = String(steps).length;
     const parts = [
+      ...(this.#label === undefined ? [] : [this.#label]),
       `epoch ${this.#epoch + 1}/${this.#epochs}`,
       bar,
       `${String(step).padStart(width)}/${steps}`,
     ];
     if (this.#loss !== undefined) parts.push(`loss ${this.#loss.toFixed(4)}`);
+    if (this.#accuracy !== undefined) {
+      parts.push(`${this.#accuracy.name} ${(this.#accuracy.value * 100).toFixed(2)}%`);
+    }
     const seconds = (now - this.#startedAt) / 1000;
-    if (this.#examples !== undefined && seconds > 0) {
-      parts.push(`${formatCount(this.#examples / seconds)} ex/s`);
+    const stepSeconds = (this.#examplesAt - this.#startedAt) / 1000;
+    if (this.#examples !== undefined && stepSeconds > 0) {
+      parts.push(`${formatCount(this.#examples / stepSeconds)} ex/s`);
     }
     if (done) parts.push(formatDuration(seconds));
-    else if (step > 0) parts.push(`ETA ${formatDuration((seconds * (steps - step)) / step)}`);
+    const left = this.#secondsLeft(seconds, step, steps, done);
+    if (left !== undefined) parts.push(`ETA ${formatDuration(left)}`);
     return parts.join(' ');
   }
 }

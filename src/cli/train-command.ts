@@ -20,7 +20,7 @@ export interface TrainCommandOptions {
     /** Run the teacher in a worker thread (`teacher.runInWorker: true`). */
     readonly teacherInWorker?: boolean;
   };
-  /** Where progress goes (default stderr). */
+  /** Where progress goes (default stderr, each line labelled with the run's name). */
   readonly progress?: ProgressReporter;
 }
 
@@ -58,7 +58,7 @@ export async function trainCommand(
   const loaded = await loadConfigFile(configPath);
   const raw = applyOverrides(loaded.raw, options.overrides);
   const config = checkRunConfig(raw, loaded.defaultName);
-  const progress = options.progress ?? new ProgressReporter();
+  const progress = options.progress ?? new ProgressReporter({ label: config.name });
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130);
@@ -80,10 +80,16 @@ export async function trainCommand(
         startEpoch: (epoch, epochs, steps) => progress.startEpoch(epoch, epochs, steps),
         step: (step, loss, examples) => progress.update(step, { loss, examples }),
         endEpoch: (m) =>
-          progress.endEpoch({
-            ...(m.valAccuracy !== undefined ? { 'val acc': m.valAccuracy } : {}),
-            'test errors': m.testErrors!,
-          }),
+          progress.endEpoch(
+            { 'test errors': m.testErrors! },
+            {
+              // Validation digits when the run keeps some apart, else the test digits.
+              accuracy:
+                m.valAccuracy !== undefined
+                  ? { name: 'val acc', value: m.valAccuracy }
+                  : { name: 'test acc', value: m.testAccuracy! },
+            },
+          ),
         log: (message) => progress.log(message),
       },
     });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProgressReporter, formatCount, formatDuration } from '../../src/cli/index.js';
+import { distillError } from '../helpers/errors.js';
 
 /** A stream that records what is written, and a clock the test moves by hand. */
 function fakes(isTTY: boolean): {
   out: string[];
   clock: { t: number };
-  progress: (options?: { intervalSeconds?: number }) => ProgressReporter;
+  progress: (options?: { intervalSeconds?: number; label?: string }) => ProgressReporter;
 } {
   const out: string[] = [];
   const clock = { t: 1_000_000 };
@@ -19,15 +20,16 @@ function fakes(isTTY: boolean): {
 }
 
 describe('ProgressReporter', () => {
-  it('ProgressReporter redraws one line on a TTY with bar, loss, throughput and ETA', () => {
+  it('ProgressReporter redraws one line on a TTY with the run, bar, loss, throughput and time left', () => {
     const { out, clock, progress } = fakes(true);
-    const p = progress();
+    const p = progress({ label: 'distilled' });
     p.startEpoch(1, 5, 469);
     clock.t += 10_000;
     p.update(120, { loss: 0.23114, examples: 12_340 });
+    // Time left: 0:29 for this epoch, then 3 more epochs at this pace (0:39 each).
     assert.equal(
       out.at(-1),
-      '\repoch 2/5 [##--------] 120/469 loss 0.2311 1,234 ex/s ETA 0:29\x1b[K',
+      '\rdistilled epoch 2/5 [##--------] 120/469 loss 0.2311 1,234 ex/s ETA 2:26\x1b[K',
     );
     assert.ok(
       out.every((text) => !text.includes('\n')),
@@ -35,16 +37,49 @@ describe('ProgressReporter', () => {
     );
   });
 
-  it('ProgressReporter ends the epoch on a TTY with a full bar, the time taken and extra metrics', () => {
+  it('ProgressReporter ends the epoch on a TTY with a full bar, the accuracy, the time taken, the time left and extra metrics', () => {
     const { out, clock, progress } = fakes(true);
     const p = progress();
     p.startEpoch(0, 2, 4);
     clock.t += 2_000;
     p.update(4, { loss: 0.5, examples: 400 });
-    p.endEpoch({ val_acc: 0.98123 });
+    p.endEpoch(
+      { 'test errors': 12, val_loss: 0.12345 },
+      { accuracy: { name: 'val acc', value: 0.98123 } },
+    );
     assert.equal(
       out.at(-1),
-      '\repoch 1/2 [##########] 4/4 loss 0.5000 200 ex/s 0:02 val_acc 0.9812\x1b[K\n',
+      '\repoch 1/2 [##########] 4/4 loss 0.5000 val acc 98.12% 200 ex/s 0:02 ETA 0:02 test errors 12 val_loss 0.1235\x1b[K\n',
+    );
+  });
+
+  it('ProgressReporter shows the last accuracy on the lines of the next epoch and estimates the time left from the epochs seen', () => {
+    const { out, clock, progress } = fakes(false);
+    const p = progress({ label: 'student alone', intervalSeconds: 1 });
+    p.startEpoch(0, 3, 10);
+    clock.t += 3_000;
+    p.update(10, { loss: 0.9, examples: 100 });
+    // The first epoch takes 4 s in all, evaluation included; its steps took 3 s (33 ex/s).
+    clock.t += 1_000;
+    p.endEpoch({}, { accuracy: { name: 'test acc', value: 0.5 } });
+    assert.equal(
+      out.at(-1),
+      'student alone epoch 1/3 [##########] 10/10 loss 0.9000 test acc 50.00% 33 ex/s 0:04 ETA 0:08\n',
+    );
+    p.startEpoch(1, 3, 10);
+    clock.t += 1_000;
+    p.update(5, { loss: 0.4, examples: 50 });
+    // Half of this epoch at 1 s, then one more epoch of 4 s, as the first one took.
+    assert.equal(
+      out.at(-1),
+      'student alone epoch 2/3 [#####-----]  5/10 loss 0.4000 test acc 50.00% 50 ex/s ETA 0:05\n',
+    );
+  });
+
+  it('ProgressReporter rejects a label that is not a string', () => {
+    assert.throws(
+      () => new ProgressReporter({ label: 7 as unknown as string }),
+      distillError('INVALID_ARGUMENT', /label to be a string, but got 7/),
     );
   });
 
@@ -73,7 +108,7 @@ describe('ProgressReporter', () => {
     assert.deepEqual(out, [
       'epoch 1/1 [#####-----]  5/10 loss 0.2000 ETA 0:05\n',
       'epoch 1/1 [##########] 10/10 loss 0.1000 ETA 0:00\n',
-      'epoch 1/1 [##########] 10/10 loss 0.1000 0:10\n',
+      'epoch 1/1 [##########] 10/10 loss 0.1000 0:10 ETA 0:00\n',
     ]);
     assert.ok(out.every((text) => !text.includes('\r') && !text.includes('\x1b')));
   });
