@@ -1,7 +1,8 @@
 // Writes the "shapes" image-folder fixture: small RGB images of circles, squares and triangles
 // at random positions, sizes and colours on noisy backgrounds, from a fixed seed, as PNG and JPEG
 // files in test/fixtures/shapes/{train,test}/<class>/NNN.png|jpg. Rerunning it gives the same
-// bytes. A small convolutional network learns the classes; a linear model does less well.
+// bytes. The classes are learnable by a small convolutional network, though not trivially so
+// (position, size and colour all vary).
 //
 // Usage: node scripts/make-shapes-fixture.mjs [outDir]
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
