@@ -27,6 +27,8 @@ export * from './report/index.js';
 export * from './data/index.js';
 export * from './train/portable.js';
 export { TeacherPrefetch } from './distill/teacher-prefetch.js';
+export * from './teacher/index.js';
+export type { RemoteTeacher } from './worker/remote-teacher.js';
 export {
   TeacherWorker,
   type TeacherOutputs,

@@ -12,9 +12,38 @@ export * from './browser.js';
 export { defaultMnistDir, loadMnist, type LoadMnistOptions } from './data/mnist-node.js';
 export * from './train/index.js';
 export {
+  IMAGE_FOLDER_OPTION_KEYS,
+  checkImageFolderOptions,
+  type CheckedImageFolderOptions,
+  type ImageFolderLimits,
+  type ImageFolderOptions,
+} from './data/sources/image-folder-options.js';
+export {
+  openImageFolder,
+  type ImageFolderSource,
+  type ImageFolderSplit,
+} from './data/sources/image-folder.js';
+export { looksLikeImageFolder } from './data/sources/image-folder-list.js';
+export { loadGraphTeacher, readGraphModelArtifacts } from './teacher/graph-loader.js';
+export { OnnxTeacher, type OnnxTeacherOptions } from './teacher/onnx-teacher.js';
+export { onnxRemoteTeacher } from './teacher/onnx-remote.js';
+export {
+  ONNX_INSTALL_HINT,
+  ONNX_RUNTIME_PACKAGE,
+  loadOnnxRuntime,
+} from './teacher/onnx-runtime.js';
+export { registerSourceOpener, type SourceContext, type SourceOpener } from './run/open-data.js';
+export {
   defineConfig,
   MODEL_TYPES,
   RUN_BACKENDS,
+  SOURCE_TYPES,
+  TEACHER_MODEL_TYPES,
+  TEACHER_OUTPUT_KINDS,
+  type SourceConfig,
+  type SourceType,
+  type TeacherModelConfig,
+  type TeacherOutputKind,
   type DataConfig,
   type DistillConfig,
   type ModelConfig,

@@ -36,3 +36,20 @@ export {
   shuffleInPlace,
   type Rng,
 } from './random.js';
+export { checkView, makeView, type View, type ViewConfig } from './view.js';
+export type {
+  DataSource,
+  DataSplit,
+  SourceBatch,
+  SourceInfo,
+  SplitReadOptions,
+} from './sources/source.js';
+export { datasetSplit } from './sources/in-memory.js';
+export {
+  decodeImage,
+  detectImageFormat,
+  ImageDecodeError,
+  type ImageFormat,
+  type RawImage,
+} from './sources/image-decode.js';
+export { convertChannels, resizeBilinear } from './sources/image-transform.js';

@@ -161,8 +161,15 @@ function viewHint(shape: readonly (number | null)[] | undefined, fit: ModelFit):
  * A model must take the examples the data gives it and output one logit per class. Checked
  * when the model is built, so that a mismatch stops the run before anything is written
  * instead of failing in its first step.
+ *
+ * @throws `SHAPE_MISMATCH` naming `path` and the fix; the model is disposed first.
  */
-function checkFits(model: tf.LayersModel, config: ModelConfig, fit: ModelFit, path: string): void {
+export function checkFits(
+  model: tf.LayersModel,
+  config: ModelConfig | { readonly type: string },
+  fit: ModelFit,
+  path: string,
+): void {
   const zoo = typeof config === 'object' && (config.type === 'mlp' || config.type === 'smallCnn');
   const input = onlyShape(model.inputs);
   const output = onlyShape(model.outputs);

@@ -13,6 +13,7 @@ import {
   MODEL_TYPES,
   RUN_BACKENDS,
   SOURCE_TYPES,
+  TEACHER_MODEL_TYPES,
   TEACHER_OUTPUT_KINDS,
   type SourceConfig,
   type DistillConfig,
@@ -135,11 +136,41 @@ const ACTIVATIONS = [
   'linear',
 ] as const;
 
-function checkModel(value: unknown, path: string): ModelConfig {
+function checkModel(
+  value: unknown,
+  path: string,
+  types: readonly string[] = MODEL_TYPES,
+): ModelConfig {
   if (typeof value === 'function') return value as ModelConfig;
   if (!isPlainObject(value))
     bad(path, 'a model config { type, ... } or a function returning a tfjs model', value);
-  const type = oneOf(value.type, `${path}.type`, MODEL_TYPES);
+  const type = oneOf(value.type, `${path}.type`, types);
+  if (type === 'graph' || type === 'onnx') {
+    object(
+      value,
+      path,
+      type === 'graph'
+        ? ['type', 'path', 'outputNode', 'nodes']
+        : ['type', 'path', 'outputName', 'nodes', 'intraOpNumThreads', 'layout'],
+    );
+    if (typeof value.path !== 'string' || value.path === '')
+      bad(
+        `${path}.path`,
+        `the path of ${type === 'graph' ? 'a model.json' : 'an .onnx file'}`,
+        value.path,
+      );
+    if (
+      value.nodes !== undefined &&
+      (!Array.isArray(value.nodes) || !value.nodes.every((n) => typeof n === 'string' && n !== ''))
+    )
+      bad(`${path}.nodes`, 'an array of node names', value.nodes);
+    if (type === 'onnx') {
+      int(value.intraOpNumThreads, `${path}.intraOpNumThreads`, undefined, 1, 256);
+      if (value.layout !== undefined)
+        oneOf(value.layout, `${path}.layout`, ['auto', 'NCHW', 'asis']);
+    }
+    return value as ModelConfig;
+  }
   if (type === 'saved') {
     object(value, path, ['type', 'path']);
     if (typeof value.path !== 'string' || value.path === '')
@@ -324,7 +355,7 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
       bad('teacher.runInWorker', 'true or false', t.runInWorker);
     }
     teacher = {
-      model: checkModel(t.model, 'teacher.model'),
+      model: checkModel(t.model, 'teacher.model', TEACHER_MODEL_TYPES),
       augments: checkAugments(t.augments, 'teacher.augments'),
       labelAssigner:
         t.labelAssigner === undefined
@@ -352,6 +383,13 @@ export function checkRunConfig(raw: unknown, defaultName: string): CheckedRunCon
     ) {
       bad('distill.calculateStudentLoss', 'true or false', distill.calculateStudentLoss);
     }
+  }
+  const teacherType = (teacher?.model as { type?: unknown } | undefined)?.type;
+  if (teacherType === 'graph' && teacher?.runInWorker) {
+    throw new DistillError(
+      'INVALID_CONFIG',
+      'teacher.runInWorker cannot run a GraphModel teacher in a worker thread: remove teacher.runInWorker (the GraphModel runs on this thread).',
+    );
   }
   if ((teacher === undefined) !== (distill === undefined)) {
     throw new DistillError(

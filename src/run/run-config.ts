@@ -94,10 +94,42 @@ export interface TrainConfig {
   readonly evalBatchSize?: number;
 }
 
+/**
+ * A teacher's model: any {@link ModelConfig}, a tfjs GraphModel (what tfjs-converter writes from
+ * a TensorFlow SavedModel) or an ONNX model (what PyTorch exports; needs `onnxruntime-node`).
+ */
+export type TeacherModelConfig =
+  | ModelConfig
+  | {
+      readonly type: 'graph';
+      /** The GraphModel's model.json (or its folder). */
+      readonly path: string;
+      /** The node whose value is the logits (or probabilities). Default: the graph's output. */
+      readonly outputNode?: string;
+      /** Nodes to record by name (recorder sources), such as `StatefulPartitionedCall/.../Relu`. */
+      readonly nodes?: readonly string[];
+    }
+  | {
+      readonly type: 'onnx';
+      /** The `.onnx` file. */
+      readonly path: string;
+      /** The output holding the logits (or probabilities). Default: the first output. */
+      readonly outputName?: string;
+      /** Other outputs to record by name (intermediate values exported as outputs). */
+      readonly nodes?: readonly string[];
+      /** Threads of onnxruntime's intra-op pool. Default: onnxruntime's choice. */
+      readonly intraOpNumThreads?: number;
+      /** The input layout: `auto` (default) takes a 4-D input with 1 or 3 channels as NCHW. */
+      readonly layout?: 'auto' | 'NCHW' | 'asis';
+    };
+
+/** The model kinds a JSON config can name for a teacher. */
+export const TEACHER_MODEL_TYPES = [...MODEL_TYPES, 'graph', 'onnx'] as const;
+
 /** The teacher of a distillation run. */
 export interface TeacherConfig {
-  /** The teacher's model; usually `{ type: 'saved', path }` of a teacher you trained. */
-  readonly model: ModelConfig;
+  /** The teacher's model: one you trained (`{ type: 'saved', path }`), a GraphModel or an ONNX file. */
+  readonly model: TeacherModelConfig;
   /** Batch augmentation inside the teacher's loss (aligned with the student's by a delivery). */
   readonly augments?: AugmentConfig | readonly AugmentConfig[];
   /** Label assignment inside the teacher's loss (delivered to the student). */

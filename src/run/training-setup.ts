@@ -17,7 +17,12 @@ import { makeView } from '../data/view.js';
 import type { PredictLogits } from '../train/evaluate-split.js';
 import { recommendedBackend, selectBackend } from '../train/backend.js';
 import { TeacherWorker } from '../worker/teacher-worker.js';
+import type { RemoteTeacher } from '../worker/remote-teacher.js';
+import { onnxRemoteTeacher } from '../teacher/onnx-remote.js';
+import type { OnnxTeacher } from '../teacher/onnx-teacher.js';
+import type { OutputKind } from '../teacher/output-kind.js';
 import { buildModel } from './build-model.js';
+import { buildTeacher } from './build-teacher.js';
 import { seedConnectors } from './seed-connectors.js';
 import type { CheckedRunConfig } from './check-run-config.js';
 
@@ -50,6 +55,8 @@ export interface TrainingSetup {
   readonly teacherPredict: PredictLogits | undefined;
   /** The frozen teacher, in a distillation. */
   readonly teacher: tf.LayersModel | undefined;
+  /** What the teacher outputs and how that was found, in a distillation. */
+  readonly teacherOutputs: OutputKind | undefined;
   /** The distillation algorithm, in a distillation. */
   readonly distill: SingleTeacherDistill | undefined;
   /** The variables the step trains (for optimizer state). */
@@ -67,32 +74,55 @@ export interface TrainingSetup {
   dispose(): Promise<void>;
 }
 
-/** Starts the teacher's worker; messages about what cannot run there name `teacher.runInWorker`. */
+/**
+ * Starts the teacher's forward passes off the training step: an ONNX teacher's session, or a
+ * worker thread. Messages about what cannot run there name `teacher.runInWorker` (or
+ * `teacher.model`, for an ONNX teacher).
+ */
 async function startPrefetch(
   distill: SingleTeacherDistill,
   teacher: tf.LayersModel,
+  onnx: OnnxTeacher | undefined,
   backend: string,
 ): Promise<TeacherPrefetch> {
   const at = (error: unknown): never =>
-    atPath('teacher.runInWorker', () => {
+    atPath(onnx ? 'teacher.model' : 'teacher.runInWorker', () => {
       throw error;
     });
-  let worker: TeacherWorker;
+  let remote: RemoteTeacher;
   try {
-    worker = await TeacherWorker.start({
-      model: teacher,
-      recorders: distill.distiller.teacherRecorders,
-      backend,
-    });
+    remote = onnx
+      ? onnxRemoteTeacher(onnx, distill.distiller.teacherRecorders)
+      : await TeacherWorker.start({
+          model: teacher,
+          recorders: distill.distiller.teacherRecorders,
+          backend,
+        });
   } catch (error) {
     return at(error);
   }
   try {
-    return new TeacherPrefetch(distill, worker);
+    return new TeacherPrefetch(distill, remote);
   } catch (error) {
-    await worker.close();
+    await remote.close();
     return at(error);
   }
+}
+
+/** The first examples of the test split, as the teacher sees them: a sample for detection. */
+async function teacherSample(
+  data: Pick<DataSource, 'test'>,
+  view: (x: tf.Tensor) => tf.Tensor,
+): Promise<tf.Tensor | undefined> {
+  const it = data.test.batches({ batchSize: 32, seed: 0, epoch: 0, shuffle: false });
+  const first = await it.next();
+  await it.return?.(undefined);
+  if (first.done) return undefined;
+  const { x, y } = first.value;
+  y.dispose();
+  const viewed = view(x);
+  if (viewed !== x) x.dispose();
+  return viewed;
 }
 
 function usesConv(config: CheckedRunConfig): boolean {
@@ -111,7 +141,7 @@ function usesConv(config: CheckedRunConfig): boolean {
 export async function setUpTraining(
   config: CheckedRunConfig,
   baseDir: string,
-  data: Pick<DataSource, 'inputShape' | 'numClasses'>,
+  data: Pick<DataSource, 'inputShape' | 'numClasses' | 'test'>,
 ): Promise<TrainingSetup> {
   const studentView = makeView(config.input, data.inputShape, 'input');
   const teacherView = config.teacher
@@ -134,19 +164,37 @@ export async function setUpTraining(
     fit: { inputShape: studentView.inputShape, numClasses: data.numClasses, inputKey: 'input' },
   });
   let teacher: tf.LayersModel | undefined;
+  let onnx: OnnxTeacher | undefined;
+  let teacherOutputs: OutputKind | undefined;
   try {
     if (config.teacher) {
-      teacher = await buildModel(config.teacher.model, {
-        seed: config.seed + 1,
-        name: 'teacher',
-        baseDir,
-        path: 'teacher.model',
-        fit: {
-          inputShape: teacherView!.inputShape,
-          numClasses: data.numClasses,
-          inputKey: 'teacher.input',
-        },
-      });
+      const sample =
+        config.teacher.outputs === 'auto'
+          ? await teacherSample(data, teacherView!.apply)
+          : undefined;
+      try {
+        ({
+          model: teacher,
+          onnx,
+          outputs: teacherOutputs,
+        } = await buildTeacher(
+          config.teacher,
+          {
+            seed: config.seed + 1,
+            name: 'teacher',
+            baseDir,
+            path: 'teacher.model',
+            fit: {
+              inputShape: teacherView!.inputShape,
+              numClasses: data.numClasses,
+              inputKey: 'teacher.input',
+            },
+          },
+          sample,
+        ));
+      } finally {
+        sample?.dispose();
+      }
     }
     // The wasm backend has no convolution gradients: a model function or a saved model may
     // turn out to need the cpu backend after all.
@@ -189,14 +237,27 @@ export async function setUpTraining(
             calculateStudentLoss,
           }),
       );
-      const prefetch = config.teacher.runInWorker
-        ? await startPrefetch(distill, teacher, backend)
-        : undefined;
+      const session = onnx;
+      // An ONNX teacher runs asynchronously: always one batch ahead, as a worker would.
+      const prefetch =
+        config.teacher.runInWorker || onnx
+          ? await startPrefetch(distill, teacher, onnx, backend)
+          : undefined;
       return {
         model,
         predict: (x) => student.predict(x),
-        teacherPredict: (x) => teacherClassifier.predict(x),
+        teacherPredict: session
+          ? async (x) => {
+              const viewed = teacherClassifier.view(x);
+              try {
+                return await session.predict(viewed);
+              } finally {
+                if (viewed !== x) viewed.dispose();
+              }
+            }
+          : (x) => teacherClassifier.predict(x),
         teacher,
+        teacherOutputs,
         distill,
         backend,
         trainableWeights: () => distill.trainableWeights,
@@ -213,7 +274,8 @@ export async function setUpTraining(
           distill.distiller.dispose();
           model.dispose();
           teacher!.dispose();
-          await prefetch?.worker.close();
+          // The prefetch closes the ONNX session; without one (a failed start) close it here.
+          await (prefetch ? prefetch.worker.close() : onnx?.close());
         },
       };
     }
@@ -223,6 +285,7 @@ export async function setUpTraining(
       predict: (x) => student.predict(x),
       teacherPredict: undefined,
       teacher: undefined,
+      teacherOutputs: undefined,
       distill: undefined,
       backend,
       trainableWeights: weights,
@@ -241,6 +304,7 @@ export async function setUpTraining(
   } catch (error) {
     model.dispose();
     teacher?.dispose();
+    await onnx?.close();
     throw error;
   }
 }

@@ -31,3 +31,11 @@ export {
   type ScheduleType,
 } from './schedule.js';
 export { evaluate, type EvaluateOptions, type EvaluationResult } from './evaluate.js';
+export {
+  agreement,
+  evaluateSplit,
+  type EvaluateSplitOptions,
+  type PredictLogits,
+  type SplitEvaluation,
+} from './evaluate-split.js';
+export { inferenceMs } from './inference-time.js';
