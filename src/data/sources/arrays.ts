@@ -128,7 +128,7 @@ export function checkShape(shape: unknown, path: string): readonly number[] {
 
 /** Checks optional class names against the number of classes; defaults to `"0"`, `"1"`, .... */
 export function checkClassNames(names: unknown, numClasses: number): readonly string[] {
-  if (names === undefined) return Object.freeze(Array.from({ length: numClasses }, String));
+  if (names === undefined) return Object.freeze(Array.from({ length: numClasses }, (_, i) => String(i)));
   if (
     !Array.isArray(names) ||
     names.length !== numClasses ||
