@@ -2,7 +2,9 @@
 // features in 3 Gaussian classes with named labels, as test/fixtures/tabular/blobs.csv and as
 // the pair test/fixtures/tabular/blobs-npy/{x.npy,y.npy} (float32 features, int64 labels).
 // Deterministic (seeded); run `npm run build` first, then `node scripts/make-tabular-fixture.mjs`.
+import { Buffer } from 'node:buffer';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { TextEncoder } from 'node:util';
 import { createRng } from '../dist/data/random.js';
 
 const CLASSES = ['amber', 'cobalt', 'olive']; // sorted, so label index = position

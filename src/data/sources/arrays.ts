@@ -128,7 +128,8 @@ export function checkShape(shape: unknown, path: string): readonly number[] {
 
 /** Checks optional class names against the number of classes; defaults to `"0"`, `"1"`, .... */
 export function checkClassNames(names: unknown, numClasses: number): readonly string[] {
-  if (names === undefined) return Object.freeze(Array.from({ length: numClasses }, (_, i) => String(i)));
+  if (names === undefined)
+    return Object.freeze(Array.from({ length: numClasses }, (_, i) => String(i)));
   if (
     !Array.isArray(names) ||
     names.length !== numClasses ||
@@ -139,5 +140,5 @@ export function checkClassNames(names: unknown, numClasses: number): readonly st
       `Expected classNames to be ${numClasses} strings (one per class), but got ${describeValue(names)}.`,
     );
   }
-  return Object.freeze([...(names as string[])]);
+  return Object.freeze([...names]);
 }

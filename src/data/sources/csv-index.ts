@@ -260,7 +260,7 @@ class Grow<T extends Typed> {
   push(value: number): void {
     if (this.length === this.data.length) {
       const bigger = new this.Ctor(this.data.length * 2);
-      bigger.set(this.data as unknown as ArrayLike<number>);
+      bigger.set(this.data);
       this.data = bigger;
     }
     this.data[this.length++] = value;

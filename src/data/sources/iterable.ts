@@ -14,7 +14,13 @@ import { nonNegativeInteger, positiveInt } from '../options.js';
 import { createRng, deriveSeed, normalizeSeed } from '../random.js';
 import { checkClassNames, checkShape } from './arrays.js';
 import type { DataSource, DataSplit, SourceBatch, SplitReadOptions } from './source.js';
-import { checkBatch, inferFromBatch, readUserBatch, type UserBatch } from './user-batch.js';
+import {
+  checkBatch,
+  inferFromBatch,
+  readUserBatch,
+  type Inferred,
+  type UserBatch,
+} from './user-batch.js';
 import { openStream, type BatchStream, type StreamPass } from './stream-pass.js';
 import { Rebatcher } from './rebatcher.js';
 
@@ -90,8 +96,7 @@ export async function fromBatches(options: FromBatchesOptions): Promise<DataSour
       ? options.classNames?.length
       : positiveInt(options.numClasses, 'numClasses');
   if (inputShape === undefined || numClasses === undefined) {
-    const first = await splits.train.peek();
-    const inferred = inferFromBatch(first, 'the first training batch');
+    const inferred = await splits.train.infer();
     inputShape ??= Object.freeze(inferred.inputShape);
     numClasses ??= inferred.oneHotWidth;
     if (numClasses === undefined) {
@@ -132,21 +137,35 @@ class StreamSplit implements DataSplit {
     this.shuffleBuffer = shuffleBuffer;
   }
 
-  /** Reads the first batch; a one-shot stream keeps it (and its pass) for the first epoch. */
-  async peek(): Promise<UserBatch> {
+  /**
+   * Infers the shape and one-hot width from the first batch. A one-shot stream keeps that batch
+   * (and its pass) for the first epoch; otherwise the pass is closed and the batch freed.
+   */
+  async infer(): Promise<Inferred> {
     const pass = await this.stream.open();
-    const value = await pass.next();
-    if (value === undefined) {
-      await pass.close();
-      throw new DistillError(
-        'INVALID_ARGUMENT',
-        `The ${this.name} loader yielded no batches; it must yield { xs, ys } at least once.`,
-      );
+    let batch: UserBatch | undefined;
+    let kept = false;
+    try {
+      const value = await pass.next();
+      if (value === undefined) {
+        throw new DistillError(
+          'INVALID_ARGUMENT',
+          `The ${this.name} loader yielded no batches; it must yield { xs, ys } at least once.`,
+        );
+      }
+      batch = checkBatch(value, `${this.name} batch 0`);
+      const inferred = inferFromBatch(batch, `the first ${this.name} batch`);
+      if (this.stream.oneShot) {
+        this.peeked = { pass, batch };
+        kept = true;
+      }
+      return inferred;
+    } finally {
+      if (!kept) {
+        if (batch !== undefined && (this.dispose || pass.ownsTensors)) disposeBatch(batch);
+        await pass.close();
+      }
     }
-    const batch = checkBatch(value, `${this.name} batch 0`);
-    if (this.stream.oneShot) this.peeked = { pass, batch };
-    else await pass.close();
-    return batch;
   }
 
   batches(options: SplitReadOptions): AsyncIterableIterator<SourceBatch> {

@@ -15,7 +15,7 @@ export type BatchIterable = AsyncIterable<UserBatch> | Iterable<UserBatch>;
  * `tf.data.Dataset` of `{ xs, ys }` (batched, or single examples when `inputShape` is given).
  */
 export type BatchStream =
-  BatchIterable | (() => BatchIterable) | tf.data.Dataset<tf.TensorContainerObject>;
+  BatchIterable | (() => BatchIterable) | tf.data.Dataset<tf.TensorContainer>;
 
 /** One open pass. */
 export interface StreamPass {

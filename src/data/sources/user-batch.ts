@@ -139,13 +139,13 @@ async function readLabels(ys: UserLabels, numClasses: number, where: string): Pr
     values = await ys.data();
     if (ys.rank === 2) width = ys.shape[1]!;
   } else if (Array.isArray(ys) && Array.isArray(ys[0])) {
-    width = (ys[0] as number[]).length;
-    values = (ys as number[][]).flat();
+    width = ys[0].length;
+    values = ys.flat();
   } else {
     values = ys as ArrayLike<number>;
   }
   if (width === 1) {
-    const labels = Int32Array.from(values as ArrayLike<number>);
+    const labels = Int32Array.from(values);
     const bad = Array.from(values).findIndex((v, i) => v !== labels[i]);
     if (bad >= 0) {
       throw new DistillError(

@@ -77,7 +77,7 @@ describe('openCsv', () => {
     const data = await openCsv({ path: blobs, seed: 3, validationFraction: 0.25 });
     assert.equal(data.train.count, 180);
     assert.equal(data.validation?.count, 60);
-    const validation = await collect(data.validation!);
+    const validation = await collect(data.validation);
     assert.deepEqual([...countBy(validation.ys)].sort(), [
       [0, 20],
       [1, 20],

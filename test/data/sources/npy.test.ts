@@ -80,8 +80,8 @@ describe('openNpy', () => {
       [2, 2.5],
     ]);
     assert.deepEqual(t.ys, [0, 1, 2]);
-    assert.deepEqual([...(await collect(data.validation!)).ys].sort(), [0, 1, 2]);
-    const both = [...(await collect(data.train)).xs, ...(await collect(data.validation!)).xs];
+    assert.deepEqual([...(await collect(data.validation)).ys].sort(), [0, 1, 2]);
+    const both = [...(await collect(data.train)).xs, ...(await collect(data.validation)).xs];
     assert.deepEqual(both.map((x) => x[0]).sort(), [0, 1, 2, 3, 4, 5]);
   });
 
