@@ -76,11 +76,13 @@ export function countingOpener(): {
   openFile: OpenFile;
   opens: number;
   reads: number;
+  bytes: number;
   closes: number;
 } {
   const stats = {
     opens: 0,
     reads: 0,
+    bytes: 0,
     closes: 0,
     openFile: (async (p: string) => {
       const file = await openLocalFile(p);
@@ -88,6 +90,7 @@ export function countingOpener(): {
       return {
         read: (b, o, l, pos) => {
           stats.reads++;
+          stats.bytes += l;
           return file.read(b, o, l, pos);
         },
         size: () => file.size(),

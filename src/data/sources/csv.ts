@@ -166,10 +166,12 @@ export async function openCsv(options: CsvOptions): Promise<CsvSource> {
   };
 }
 
-/** Every row's class index in `classNames`. */
+/** Every row's class index in `classNames`, written over the index's label ids (no copy). */
 function classIndices(index: CsvIndex, classNames: readonly string[]): Int32Array {
   const map = index.labelNames.map((name) => classNames.indexOf(name));
-  return index.labelIds.map((id) => map[id]!);
+  const labels = index.labelIds;
+  for (let i = 0; i < labels.length; i++) labels[i] = map[labels[i]!]!;
+  return labels;
 }
 
 /** Reads rows from memory when the first pass kept them, else from the file. */

@@ -192,6 +192,26 @@ describe('openCsv', () => {
     a.xs.forEach((x, i) => x.forEach((v, k) => assert.ok(Math.abs(v - b.xs[i]![k]!) < 1e-5)));
   });
 
+  it('reads a streamed batch with a few small reads, not the whole file', async () => {
+    const rows = Array.from({ length: 20000 }, (_, i) => `${i},${i + 0.25},${i % 3}`);
+    const file = tempFile('big.csv', `a,b,label\n${rows.join('\n')}\n`);
+    const counter = countingOpener();
+    const data = await openCsv({ path: file, inMemoryLimit: 0, openFile: counter.openFile });
+    assert.equal(counter.reads, 0, 'opening indexes the file sequentially, without random reads');
+    for await (const batch of data.train.batches({ batchSize: 2, seed: 3, epoch: 0 })) {
+      const x = batch.x.arraySync() as number[][];
+      const y = Array.from(batch.y.dataSync());
+      tf.dispose([batch.x, batch.y]);
+      x.forEach((row, i) => {
+        assert.equal(row[1], row[0]! + 0.25);
+        assert.equal(y[i], row[0]! % 3);
+      });
+      break;
+    }
+    assert.ok(counter.reads <= 2, `${counter.reads} reads`);
+    assert.ok(counter.bytes < fs.statSync(file).size / 10, `${counter.bytes} bytes read`);
+  });
+
   it('reports a row with the wrong column count, with file, line, expected and got', async () => {
     const file = tempFile('bad.csv', 'a,b,label\n1,2,x\n3,4,y\n5,y\n');
     await assert.rejects(

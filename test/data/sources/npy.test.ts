@@ -147,6 +147,35 @@ describe('openNpy', () => {
     );
   });
 
+  it('reads a batch of a large x.npy with small reads', async () => {
+    const n = 2000;
+    const dir = writeNpys({
+      'x.npy': {
+        descr: '<f4',
+        shape: [n, 64],
+        values: Array.from({ length: n * 64 }, (_, j) => Math.floor(j / 64)),
+      },
+      'y.npy': { descr: '<i2', shape: [n], values: Array.from({ length: n }, (_, i) => i % 4) },
+    });
+    const counter = countingOpener();
+    const data = await openNpy({ dir, openFile: counter.openFile });
+    const before = counter.bytes;
+    for await (const batch of data.test.batches({ batchSize: 3, seed: 2, epoch: 0 })) {
+      const x = batch.x.arraySync() as number[][];
+      const y = Array.from(batch.y.dataSync());
+      tf.dispose([batch.x, batch.y]);
+      x.forEach((row, i) => {
+        assert.ok(row.every((v) => v === row[0]));
+        assert.equal(y[i], row[0]! % 4);
+      });
+      break;
+    }
+    assert.ok(
+      counter.bytes - before < 64 * 1024,
+      `${counter.bytes - before} bytes read of ${n * 256}`,
+    );
+  });
+
   it('rejects a bad magic, an unsupported dtype and Fortran order, naming the file', async () => {
     const dir = writeNpys({
       'y.npy': { descr: '<i4', shape: [2], values: [0, 1] },
