@@ -140,6 +140,23 @@ describe('openCsv', () => {
     assert.deepEqual((await collect(data.test)).ys, [0]);
   });
 
+  it('reads tab-separated files and quoted labels spanning lines, counting lines for messages', async () => {
+    const good = tempFile(
+      'q.tsv',
+      'a\tb\tlabel\n1\t2\t"two\nlines"\n3\t4\tone\n5\t6\tone\n7\t8\t"two\nlines"\n',
+    );
+    const data = await openCsv({ path: good, testFraction: 0.5 });
+    assert.deepEqual(data.classNames, ['one', 'two\nlines']);
+    const both = [await collect(data.train), await collect(data.test)];
+    const labelOf = new Map(both.flatMap((c) => c.xs.map((x, i) => [x[0], c.ys[i]] as const)));
+    assert.deepEqual(
+      [1, 3, 5, 7].map((f) => labelOf.get(f)),
+      [1, 0, 0, 1],
+    );
+    const bad = tempFile('q.tsv', 'a\tb\tlabel\n1\t2\t"two\nlines"\n3\tx\tone\n');
+    await assert.rejects(openCsv({ path: bad }), distillError('DATA_CORRUPT', /q\.tsv:4/, /"x"/));
+  });
+
   it('finds a column named label, class, target or y, wherever it is', async () => {
     const file = tempFile('t.csv', 'a,Target,b\n1,cat,2\n3,dog,4\n5,cat,6\n7,dog,8\n');
     const data = await openCsv({ path: file, testFraction: 0.5, seed: 2 });
