@@ -49,8 +49,11 @@ export interface CsvIndex {
 
 /** How to read a file's layout. */
 export interface CsvLayoutOptions {
+  /** Field delimiter (default: detected). */
   readonly delimiter?: string;
+  /** Whether the first row is a header (default: detected). */
   readonly header?: boolean;
+  /** Label column by name or index (default: a column named like a label, else the last). */
   readonly labelColumn?: string | number;
 }
 

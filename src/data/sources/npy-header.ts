@@ -18,6 +18,7 @@ export interface NpyDtype {
 
 /** A parsed `.npy` header. */
 export interface NpyHeader {
+  /** Element type. */
   readonly dtype: NpyDtype;
   /** The array's shape. */
   readonly shape: readonly number[];

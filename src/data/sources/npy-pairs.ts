@@ -15,11 +15,15 @@ export interface NpyPair {
 
 /** A pair whose headers and labels have been read. */
 export interface OpenedPair {
+  /** The files. */
   readonly pair: NpyPair;
+  /** The header of `x`. */
   readonly x: NpyHeader;
+  /** Class index of every example. */
   readonly labels: Int32Array;
   /** K of one-hot labels, else the largest label + 1. */
   readonly classes: number;
+  /** Whether `y` holds one-hot rows. */
   readonly oneHot: boolean;
 }
 

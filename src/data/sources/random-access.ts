@@ -46,7 +46,9 @@ export const openLocalFile: OpenFile = async (path) => {
 
 /** A byte range `[start, end)` of a file. */
 export interface ByteRange {
+  /** First byte. */
   readonly start: number;
+  /** One past the last byte. */
   readonly end: number;
 }
 
@@ -54,6 +56,8 @@ export interface ByteRange {
 const MERGE_GAP = 16 * 1024;
 // ...but one read never spans more than this, so a batch's reads stay small.
 const MAX_READ = 4 * 1024 * 1024;
+// Reads in flight at once for one batch.
+const PARALLEL_READS = 8;
 
 /**
  * Reads several byte ranges, merging nearby ones into one read, and returns each range's bytes
@@ -71,25 +75,36 @@ export async function readRanges(
   name: string,
 ): Promise<Uint8Array[]> {
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a]!.start - ranges[b]!.start);
-  const out = new Array<Uint8Array>(ranges.length);
+  // Merge sorted ranges into groups: [first index in order, one past the last, start, end].
+  const groups: [number, number, number, number][] = [];
   let i = 0;
   while (i < order.length) {
-    const first = ranges[order[i]!]!;
-    let end = first.end;
+    const start = ranges[order[i]!]!.start;
+    let end = ranges[order[i]!]!.end;
     let j = i + 1;
     while (j < order.length) {
       const next = ranges[order[j]!]!;
-      if (next.start - end > MERGE_GAP || Math.max(end, next.end) - first.start > MAX_READ) break;
+      if (next.start - end > MERGE_GAP || Math.max(end, next.end) - start > MAX_READ) break;
       end = Math.max(end, next.end);
       j++;
     }
-    const bytes = await readExactly(file, first.start, end - first.start, name);
-    for (let k = i; k < j; k++) {
-      const r = ranges[order[k]!]!;
-      out[order[k]!] = bytes.subarray(r.start - first.start, r.end - first.start);
-    }
+    groups.push([i, j, start, end]);
     i = j;
   }
+  const out = new Array<Uint8Array>(ranges.length);
+  // A few reads in flight at once: each waits on the disk or the thread pool, not on the CPU.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < groups.length) {
+      const [from, to, start, end] = groups[next++]!;
+      const bytes = await readExactly(file, start, end - start, name);
+      for (let k = from; k < to; k++) {
+        const r = ranges[order[k]!]!;
+        out[order[k]!] = bytes.subarray(r.start - start, r.end - start);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, groups.length) }, worker));
   return out;
 }
 

@@ -22,13 +22,17 @@ export interface UserBatch {
 
 /** A user batch as plain values. */
 export interface PlainBatch {
+  /** Number of examples. */
   readonly rows: number;
+  /** Features, row-major. */
   readonly features: Float32Array;
+  /** Class index of every example. */
   readonly labels: Int32Array;
 }
 
 /** What the shape and classes of a stream are, inferred from one batch. */
 export interface Inferred {
+  /** Shape of one example. */
   readonly inputShape: number[];
   /** Width of one-hot labels; undefined for class indices. */
   readonly oneHotWidth: number | undefined;
