@@ -100,6 +100,7 @@ export async function fromBatches(options: FromBatchesOptions): Promise<DataSour
     inputShape ??= Object.freeze(inferred.inputShape);
     numClasses ??= inferred.oneHotWidth;
     if (numClasses === undefined) {
+      await splits.train.release();
       throw new DistillError(
         'INVALID_ARGUMENT',
         'The loader yields class-index labels, so the number of classes cannot be inferred; give numClasses (or classNames).',
@@ -166,6 +167,15 @@ class StreamSplit implements DataSplit {
         await pass.close();
       }
     }
+  }
+
+  /** Frees a batch kept by {@link infer} (when the source is abandoned before reading). */
+  async release(): Promise<void> {
+    const peeked = this.peeked;
+    this.peeked = undefined;
+    if (peeked === undefined) return;
+    if (this.dispose || peeked.pass.ownsTensors) disposeBatch(peeked.batch);
+    await peeked.pass.close();
   }
 
   batches(options: SplitReadOptions): AsyncIterableIterator<SourceBatch> {

@@ -125,7 +125,13 @@ describe('fromBatches', () => {
     });
   });
 
-  it('needs numClasses for class-index labels', async () => {
+  it('needs numClasses for class-index labels, and frees the batch it read to find out', async () => {
+    await expectNoLeaks(() =>
+      assert.rejects(
+        fromBatches({ train: tensorBatches(3, 3), test: [] }),
+        distillError('INVALID_ARGUMENT', /numClasses/),
+      ),
+    );
     await assert.rejects(
       fromBatches({ train: () => tensorBatches(3, 3), test: [] }),
       distillError('INVALID_ARGUMENT', /numClasses/),
