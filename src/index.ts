@@ -24,6 +24,22 @@ export {
   type ImageFolderSplit,
 } from './data/sources/image-folder.js';
 export { looksLikeImageFolder } from './data/sources/image-folder-list.js';
+export {
+  openCsv,
+  type CsvOptions,
+  type CsvSource,
+} from './data/sources/csv.js';
+export type { Standardization } from './data/sources/standardize.js';
+export { openNpy, type NpyOptions, type NpyPair } from './data/sources/npy.js';
+export { openMnist, type OpenMnistOptions } from './data/sources/mnist-source.js';
+export { looksLikeCsv, looksLikeMnistDir, looksLikeNpy } from './data/sources/detect.js';
+export {
+  openCsvFromConfig,
+  openMnistFromConfig,
+  openNpyFromConfig,
+  type ConfigSourceContext,
+  type ConfigSourceOpener,
+} from './data/sources/config-openers.js';
 export { loadGraphTeacher, readGraphModelArtifacts } from './teacher/graph-loader.js';
 export { OnnxTeacher, type OnnxTeacherOptions } from './teacher/onnx-teacher.js';
 export { onnxRemoteTeacher } from './teacher/onnx-remote.js';

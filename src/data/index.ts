@@ -53,3 +53,12 @@ export {
   type RawImage,
 } from './sources/image-decode.js';
 export { convertChannels, resizeBilinear } from './sources/image-transform.js';
+export { fromArrays, type ArraySplit, type FromArraysOptions } from './sources/arrays.js';
+export {
+  fromBatches,
+  type BatchStream,
+  type FromBatchesOptions,
+  type UserBatch,
+  type UserFeatures,
+  type UserLabels,
+} from './sources/iterable.js';

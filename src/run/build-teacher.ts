@@ -12,7 +12,7 @@ import { graphModelAsLayers } from '../teacher/graph-teacher.js';
 import { OnnxTeacher } from '../teacher/onnx-teacher.js';
 import { asLogits, detectOutputKind, type OutputKind } from '../teacher/output-kind.js';
 import { buildModel, checkFits, type BuildModelOptions, type ModelFit } from './build-model.js';
-import type { ModelConfig, TeacherConfig } from './run-config.js';
+import type { TeacherConfig } from './run-config.js';
 
 /** A teacher ready for a run. */
 export interface BuiltTeacher {
@@ -98,7 +98,7 @@ export async function buildTeacher(
     }
     checkFits(model, m, options.fit, options.path);
   } else {
-    model = await buildModel(m as ModelConfig, options);
+    model = await buildModel(m, options);
   }
   const outputs: OutputKind =
     declared === 'auto'

@@ -3,15 +3,16 @@
  * config's own, or (without `data.source`) MNIST as the `data` keys say.
  */
 import type * as NodePath from 'node:path';
-import type { Dataset } from '../data/dataset.js';
-import { loadMnist } from '../data/mnist-node.js';
-import { MNIST_CLASSES, MNIST_PIXELS } from '../data/mnist.js';
-import { datasetSplit } from '../data/sources/in-memory.js';
+import {
+  openCsvFromConfig,
+  openMnistFromConfig,
+  openNpyFromConfig,
+} from '../data/sources/config-openers.js';
+import { openMnist } from '../data/sources/mnist-source.js';
 import { openImageFolder } from '../data/sources/image-folder.js';
 import { checkImageFolderOptions } from '../data/sources/image-folder-options.js';
 import type { ImageFolderOptions } from '../data/sources/image-folder-options.js';
 import type { DataSource } from '../data/sources/source.js';
-import { splitValidation, takeSubset } from '../data/split.js';
 import { DistillError, DistillTypeError, describeValue } from '../errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import type { CheckedRunConfig } from './check-run-config.js';
@@ -33,58 +34,51 @@ export type SourceOpener = (
   context: SourceContext,
 ) => Promise<DataSource>;
 
-/** The MNIST options of a run, as the legacy `data` keys or `{ type: 'mnist' }` give them. */
-interface MnistRunOptions {
-  readonly dir?: string;
-  readonly trainLimit?: number;
-  readonly validationSize?: number;
-  readonly testLimit?: number;
-}
-
-const mnistNames = Array.from({ length: MNIST_CLASSES }, (_, i) => String(i));
-
-/** MNIST as a run has always read it: flat digits, a seeded validation split and subset. */
-async function openMnistRun(options: MnistRunOptions, context: SourceContext): Promise<DataSource> {
+/** MNIST as the legacy `data` keys give it: flat digits, 5000 held out for validation. */
+async function openMnistRun(
+  data: CheckedRunConfig['data'],
+  context: SourceContext,
+): Promise<DataSource> {
   const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
-  let mnist;
   try {
-    mnist = await loadMnist({
-      dir: options.dir === undefined ? undefined : path.resolve(context.baseDir, options.dir),
-      testLimit: options.testLimit,
+    return await openMnist({
+      dir: data.dir === undefined ? undefined : path.resolve(context.baseDir, data.dir),
+      trainLimit: data.trainLimit,
+      validationSize: data.validationSize,
+      testLimit: data.testLimit,
+      seed: context.seed,
     });
   } catch (error) {
     // Missing or corrupt files in a folder the config chose: say which key chose it.
-    if (options.dir === undefined || !(error instanceof DistillError)) throw error;
+    if (data.dir === undefined || !(error instanceof DistillError)) throw error;
     const Class = error instanceof DistillTypeError ? DistillTypeError : DistillError;
-    throw new Class(error.code, `${error.message} (at ${context.path}.dir)`, { cause: error });
+    throw new Class(error.code, `${error.message} (at data.dir)`, { cause: error });
   }
-  let train: Dataset = mnist.train;
-  let validation: Dataset | undefined;
-  const validationSize = options.validationSize ?? 5000;
-  if (validationSize > 0) {
-    ({ train, validation } = splitValidation(train, { validationSize, seed: context.seed }));
-  }
-  if (options.trainLimit !== undefined && options.trainLimit < train.count) {
-    train = takeSubset(train, options.trainLimit, context.seed);
-  }
-  const shape = [MNIST_PIXELS];
-  return {
-    inputShape: shape,
-    numClasses: MNIST_CLASSES,
-    classNames: mnistNames,
-    description: `MNIST (${train.count} training, ${mnist.test.count} test digits, flat 784)`,
-    train: datasetSplit(train, shape),
-    test: datasetSplit(mnist.test, shape),
-    validation: validation ? datasetSplit(validation, shape) : undefined,
-  };
 }
 
+/** `{ "type": "imageFolder", "path": "photos", "size": [32, 32], ... }`: see `openImageFolder`. */
+const openImageFolderFromConfig: SourceOpener = (options, context) => {
+  // Checked here, so that messages name the config's keys (data.source.size).
+  checkImageFolderOptions(options, context.path);
+  const o = options as unknown as ImageFolderOptions;
+  const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
+  return openImageFolder({
+    ...o,
+    path: path.resolve(context.baseDir, o.path),
+    seed: o.seed ?? context.seed,
+  });
+};
+
 const openers = new Map<SourceType, SourceOpener>([
-  ['mnist', (options, context) => openMnistRun(options, context)],
+  ['mnist', openMnistFromConfig],
+  ['imageFolder', openImageFolderFromConfig],
+  ['csv', openCsvFromConfig],
+  ['npy', openNpyFromConfig],
 ]);
 
 /**
- * Makes `type` openable from run configs (`data.source: { type, ... }`).
+ * Makes `type` openable from run configs (`data.source: { type, ... }`), in place of the
+ * reader this build has for it.
  *
  * @param type - The source kind.
  * @param opener - Opens a source of that kind.
@@ -124,7 +118,7 @@ function checkOpened(value: unknown, path: string): DataSource {
 export async function openRunData(config: CheckedRunConfig, baseDir: string): Promise<DataSource> {
   const context: SourceContext = { baseDir, seed: config.seed, path: 'data.source' };
   const source = config.data.source;
-  if (source === undefined) return openMnistRun(config.data, { ...context, path: 'data' });
+  if (source === undefined) return openMnistRun(config.data, context);
   if (typeof source === 'function') return checkOpened(await source(config.seed), 'data.source');
   if ('train' in source) return checkOpened(source, 'data.source');
   const { type, ...options } = source;

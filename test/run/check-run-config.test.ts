@@ -39,6 +39,7 @@ describe('checkRunConfig', () => {
       model: MLP,
       teacher: undefined,
       distill: undefined,
+      baseline: false,
       train: {
         epochs: 10,
         batchSize: 128,
