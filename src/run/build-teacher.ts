@@ -11,7 +11,7 @@ import { loadGraphTeacher } from '../teacher/graph-loader.js';
 import { graphModelAsLayers } from '../teacher/graph-teacher.js';
 import { OnnxTeacher } from '../teacher/onnx-teacher.js';
 import { asLogits, detectOutputKind, type OutputKind } from '../teacher/output-kind.js';
-import { buildModel, checkFits, type BuildModelOptions, type ModelFit } from './build-model.js';
+import { buildModel, checkFits, loadSavedModel, type BuildModelOptions } from './build-model.js';
 import type { TeacherConfig } from './run-config.js';
 
 /** A teacher ready for a run. */
@@ -35,16 +35,17 @@ function atKey(error: unknown, key: string): unknown {
 }
 
 /**
- * Builds the teacher of `config`, checked against `fit`.
+ * Builds the teacher of `config`, checked against `options.fit` (a saved model or a file
+ * without a fit is loaded as it is, for inspection).
  *
  * @param config - The run's teacher section.
- * @param options - As {@link buildModel} takes them; `fit` is required.
+ * @param options - As {@link buildModel} takes them.
  * @param sample - A batch of the data as the teacher sees it, for telling probabilities from
  *   logits by their values when the structure does not say.
  */
 export async function buildTeacher(
   config: TeacherConfig,
-  options: BuildModelOptions & { readonly fit: ModelFit },
+  options: BuildModelOptions,
   sample?: tf.Tensor,
 ): Promise<BuiltTeacher> {
   const m = config.model;
@@ -70,7 +71,7 @@ export async function buildTeacher(
     }
     try {
       const model = onnx.shell({ name: options.name });
-      checkFits(model, m, options.fit, options.path);
+      if (options.fit) checkFits(model, m, options.fit, options.path);
       return { model, onnx, outputs: onnx.outputKind };
     } catch (error) {
       await onnx.close();
@@ -96,7 +97,9 @@ export async function buildTeacher(
       graph.dispose();
       throw atKey(error, `${options.path}.nodes`);
     }
-    checkFits(model, m, options.fit, options.path);
+    if (options.fit) checkFits(model, m, options.fit, options.path);
+  } else if (!options.fit && typeof m === 'object' && m.type === 'saved') {
+    model = await loadSavedModel(m.path, options.baseDir, options.path);
   } else {
     model = await buildModel(m, options);
   }
