@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs each benchmark in its own process (so one's heap and tensors cannot
  * sway another's figures) and prints all their figures as one table.
+ * `npm run bench -- step image-folder` runs only those whose file names contain an argument.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,7 +10,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printRows, type Row } from './harness.js';
 
-const BENCHES = ['delivery.bench.js', 'step.bench.js', 'training-run.bench.js'];
+const ALL = [
+  'delivery.bench.js',
+  'step.bench.js',
+  'training-run.bench.js',
+  'image-folder.bench.js',
+];
+const wanted = process.argv.slice(2);
+const BENCHES = wanted.length === 0 ? ALL : ALL.filter((b) => wanted.some((w) => b.includes(w)));
+if (BENCHES.length === 0) {
+  console.error(`No benchmark matches ${wanted.join(', ')}; choose among ${ALL.join(', ')}.`);
+  process.exit(1);
+}
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'tfjs-distill-bench-'));
 const file = path.join(dir, 'rows.jsonl');
