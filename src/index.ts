@@ -24,11 +24,7 @@ export {
   type ImageFolderSplit,
 } from './data/sources/image-folder.js';
 export { looksLikeImageFolder } from './data/sources/image-folder-list.js';
-export {
-  openCsv,
-  type CsvOptions,
-  type CsvSource,
-} from './data/sources/csv.js';
+export { openCsv, type CsvOptions, type CsvSource } from './data/sources/csv.js';
 export type { Standardization } from './data/sources/standardize.js';
 export { openNpy, type NpyOptions, type NpyPair } from './data/sources/npy.js';
 export { openMnist, type OpenMnistOptions } from './data/sources/mnist-source.js';

@@ -7,6 +7,7 @@ import type * as NodeFs from 'node:fs';
 import { DistillError } from '../errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import type { RunSummary } from '../run/run-training.js';
+import { comparisonTable } from './compare-table.js';
 import { evalCommand } from './eval-command.js';
 import { ProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 import { reportCommand } from './report-command.js';
@@ -43,10 +44,6 @@ export interface DemoOptions {
 // The labels padded to one width, so that the progress lines of the three models line up.
 const LABEL_WIDTH = Math.max(...Object.values(DEMO_LABELS).map((l) => l.length));
 const label = (name: string): string => name.padEnd(LABEL_WIDTH);
-
-function row(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-}
 
 /**
  * Runs the demo from the package root `root`, with progress lines on `options.stream`; returns
@@ -96,38 +93,27 @@ export async function demoCommand(root: string, options: DemoOptions): Promise<s
     runs.map((r) => r.runDir),
     { out: path.join(runsDir, 'demo.svg') },
   );
-  const widths = [26, 11, 9, 11, 10, 13, 10];
   const lines = [
-    row(
-      ['model', 'test errors', 'accuracy', 'parameters', 'size', 'ms/1000 pred', 'train s'],
-      widths,
-    ),
-    row(
-      [
-        'teacher (shipped)',
-        String(teacher.errors),
-        `${(teacher.accuracy * 100).toFixed(2)}%`,
-        teacher.params.toLocaleString('en-US'),
-        `${(teacherBytes / 1024).toFixed(0)} KiB`,
-        teacher.inferenceMsPerBatch.toFixed(1),
-        '-',
-      ],
-      widths,
-    ),
-    ...runs.map((r, i) =>
-      row(
-        [
-          i === 0 ? 'student alone' : 'student distilled',
-          String(r.testErrors),
-          `${(r.testAccuracy * 100).toFixed(2)}%`,
-          r.params.toLocaleString('en-US'),
-          `${(r.sizeBytes / 1024).toFixed(0)} KiB`,
-          r.inferenceMsPerBatch.toFixed(1),
-          r.trainSeconds.toFixed(0),
-        ],
-        widths,
-      ),
-    ),
+    ...comparisonTable([
+      {
+        label: 'teacher (shipped)',
+        errors: teacher.errors,
+        accuracy: teacher.accuracy,
+        params: teacher.params,
+        sizeBytes: teacherBytes,
+        inferenceMsPerBatch: teacher.inferenceMsPerBatch,
+        trainSeconds: undefined,
+      },
+      ...runs.map((r, i) => ({
+        label: i === 0 ? 'student alone' : 'student distilled',
+        errors: r.testErrors,
+        accuracy: r.testAccuracy,
+        params: r.params,
+        sizeBytes: r.sizeBytes,
+        inferenceMsPerBatch: r.inferenceMsPerBatch,
+        trainSeconds: r.trainSeconds,
+      })),
+    ]),
     '',
     `models: ${runs.map((r) => shown(path.join(r.runDir, 'model'))).join(', ')}`,
     `logs:   ${runs.map((r) => shown(path.join(r.runDir, 'metrics.jsonl'))).join(', ')}`,

@@ -15,6 +15,10 @@ import { recommendedBackend, selectBackend } from '../train/backend.js';
 import type { EvaluationResult } from '../train/evaluate.js';
 import { evaluate } from '../train/evaluate.js';
 import { inferenceMs } from '../train/inference-time.js';
+import { evaluateModel } from '../run/evaluate-model.js';
+import { detectSource, inspectModel } from '../run/inspect.js';
+import { openRunData } from '../run/open-data.js';
+import { viewFor } from '../run/propose-config.js';
 import { UsageError } from './cli-error.js';
 import { loadConfigFile } from './load-config.js';
 
@@ -90,4 +94,47 @@ export async function evalCommand(
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * `eval --model PATH --data PATH`: accuracy and errors of any model (a LayersModel, a GraphModel
+ * or an ONNX model) on the test split of any data, through the view that fits the model.
+ */
+export async function evalOnDataCommand(
+  model: string | undefined,
+  data: string | undefined,
+  rest: readonly string[],
+): Promise<string> {
+  if (model === undefined || data === undefined || rest.length > 0) {
+    throw new UsageError(
+      'eval --model <model.json|model.onnx> --data <folder|file.csv> evaluates a model on data; give both, and no other path.',
+    );
+  }
+  const cwd = process.cwd();
+  const facts = await inspectModel(model, cwd);
+  const source = await detectSource(data, cwd);
+  const name = 'eval';
+  const opened = await openRunData(
+    checkRunConfig({ name, model: { type: 'mlp', hidden: [1] }, data: { source } }, name),
+    cwd,
+  );
+  const view = viewFor(facts.inputShape, opened.inputShape);
+  if (view === null) {
+    throw new DistillError(
+      'SHAPE_MISMATCH',
+      `The model ${model} takes inputs of shape [${facts.inputShape.map((d) => d ?? 'N').join(', ')}], but ${data} has examples of shape [${opened.inputShape.join(', ')}], and no resize, channel change or flattening turns one into the other.`,
+    );
+  }
+  await selectBackend('wasm').catch(() => selectBackend('cpu'));
+  const r = await evaluateModel(facts.model, opened, {
+    view,
+    baseDir: cwd,
+    path: model,
+    inputKey: 'the view',
+  });
+  return [
+    `${model} on ${opened.description}${view ? ` (seen as ${JSON.stringify(view)})` : ''}:`,
+    `  ${r.errors} test errors of ${r.count} (${(r.accuracy * 100).toFixed(2)}%), loss ${r.loss.toFixed(4)}, ${r.inferenceMsPerBatch.toFixed(1)} ms per batch of up to 1000`,
+    `  outputs ${r.outputs}${r.params > 0 ? `, ${r.params.toLocaleString('en-US')} parameters` : ''}`,
+  ].join('\n');
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `tfjs-distill` command line: train, eval, report, demo.
+ * The `tfjs-distill` command line: init, train, eval, report, demo.
  */
 import type * as NodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,10 @@ import { parseArgs } from 'node:util';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import { describeFailure, UsageError } from './cli-error.js';
 import { demoCommand } from './demo-command.js';
-import { evalCommand } from './eval-command.js';
+import { compareCommand } from './compare-command.js';
+import { evalCommand, evalOnDataCommand } from './eval-command.js';
+import { initCommand } from './init-command.js';
+import { loadConfigFile } from './load-config.js';
 import { reportCommand } from './report-command.js';
 import { skipTfjsNodeHint } from './tfjs-node-hint.js';
 import { formatSummary, trainCommand } from './train-command.js';
@@ -16,8 +19,15 @@ import { formatSummary, trainCommand } from './train-command.js';
 const USAGE = `Usage: tfjs-distill <command> [options]
 
 Commands:
-  train <config>          train a model, or distill a student from a teacher, as the config says
+  init --teacher <model> --data <data> [--out <file>]
+                          inspect a teacher (model.json of a LayersModel or GraphModel, or .onnx)
+                          and data (image folder, .csv, x.npy + y.npy, MNIST IDX files), and write
+                          a distillation config for them (default distill.json)
+  train <config>          train a model, or distill a student from a teacher, as the config says;
+                          with "baseline": true, also the student alone, and a table of the three
   eval <path>             test errors of a config's run, a run directory, a checkpoint or a model.json
+  eval --model <model> --data <data>
+                          test errors of any model (LayersModel, GraphModel, ONNX) on any data
   report <run-dir...>     plot loss and accuracy per epoch of one or several runs (SVG)
   demo                    teacher vs student alone vs distilled student on MNIST (a few minutes)
 
@@ -31,7 +41,11 @@ Options:
   --name <name>           train: override the run's name
   --export <dir>          train: also copy the final model (model.json + weights.bin) to <dir>
   --teacher-in-worker     train: run the teacher one batch ahead in a worker thread (same results)
-  --out <file>            report: where to write the SVG
+  --no-baseline           train: skip the baseline runs of a config with "baseline": true
+  --teacher <model>       init: the teacher
+  --data <data>           init, eval: the data
+  --model <model>         eval: the model
+  --out <file>            init: where to write the config; report: where to write the SVG
   -h, --help              show this help`;
 
 function integer(value: string | undefined, flag: string): number | undefined {
@@ -61,6 +75,10 @@ async function main(argv: readonly string[]): Promise<number> {
         export: { type: 'string' },
         'teacher-in-worker': { type: 'boolean', default: false },
         out: { type: 'string' },
+        'no-baseline': { type: 'boolean', default: false },
+        teacher: { type: 'string' },
+        data: { type: 'string' },
+        model: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -82,7 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(
           `train takes one config file, but got ${rest.length}: ${rest.join(' ')}.`,
         );
-      const summary = await trainCommand(rest[0], {
+      const trainOptions = {
         runsDir,
         resume: values.resume,
         force: values.force,
@@ -93,7 +111,23 @@ async function main(argv: readonly string[]): Promise<number> {
           name: values.name,
           teacherInWorker: values['teacher-in-worker'],
         },
-      });
+      };
+      if (rest[0] === undefined)
+        throw new UsageError(
+          'train needs a config file: tfjs-distill train <config.json|.mjs|.ts>',
+        );
+      const loaded = await loadConfigFile(rest[0]);
+      const wantsBaseline =
+        !values['no-baseline'] && (loaded.raw as { baseline?: unknown } | null)?.baseline === true;
+      if (wantsBaseline) {
+        if (values.resume || values.export !== undefined)
+          throw new UsageError(
+            '--resume and --export train one run: pass --no-baseline with them for a config with "baseline": true.',
+          );
+        console.log(await compareCommand(loaded, trainOptions));
+        return 0;
+      }
+      const summary = await trainCommand(loaded, trainOptions);
       if (values.export !== undefined) {
         const path = requireNodeBuiltin<typeof NodePath>('node:path', 'export');
         const fs = await import('node:fs');
@@ -105,7 +139,29 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(formatSummary(summary));
       return 0;
     }
+    case 'init': {
+      if (rest.length > 0)
+        throw new UsageError(`init takes no positional arguments, but got: ${rest.join(' ')}.`);
+      const result = await initCommand({
+        teacher: values.teacher,
+        data: values.data,
+        out: values.out,
+        force: values.force,
+      });
+      console.log(
+        [
+          ...result.notes.map((n) => `- ${n}`),
+          '',
+          `config written to ${result.file}; run it with: tfjs-distill train ${values.out ?? 'distill.json'}`,
+        ].join('\n'),
+      );
+      return 0;
+    }
     case 'eval': {
+      if (values.model !== undefined || values.data !== undefined) {
+        console.log(await evalOnDataCommand(values.model, values.data, rest));
+        return 0;
+      }
       const r = await evalCommand(rest[0], { runsDir });
       console.log(
         `${r.modelPath}: ${r.errors} test errors of ${r.count} (${(r.accuracy * 100).toFixed(2)}%), loss ${r.loss.toFixed(4)}, ${r.params.toLocaleString('en-US')} parameters, ${r.inferenceMsPerBatch.toFixed(1)} ms per 1000 predictions`,
@@ -127,7 +183,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     default:
       throw new UsageError(
-        `Unknown command "${command}"; the commands are train, eval, report and demo. Run tfjs-distill --help.`,
+        `Unknown command "${command}"; the commands are init, train, eval, report and demo. Run tfjs-distill --help.`,
       );
   }
 }

@@ -4,7 +4,7 @@
 import { checkRunConfig } from '../run/check-run-config.js';
 import { runTraining, type RunSummary } from '../run/run-training.js';
 import { ProgressReporter } from './progress.js';
-import { loadConfigFile } from './load-config.js';
+import { loadConfigFile, type LoadedConfig } from './load-config.js';
 import { UsageError } from './cli-error.js';
 
 /** Options of the train command. */
@@ -24,7 +24,8 @@ export interface TrainCommandOptions {
   readonly progress?: ProgressReporter;
 }
 
-function applyOverrides(raw: unknown, overrides: TrainCommandOptions['overrides']): unknown {
+/** The config as written, with the command line's overrides (seed, epochs, backend, name, worker). */
+export function applyOverrides(raw: unknown, overrides: TrainCommandOptions['overrides']): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const out: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   if (overrides.seed !== undefined) out.seed = overrides.seed;
@@ -48,14 +49,14 @@ function applyOverrides(raw: unknown, overrides: TrainCommandOptions['overrides'
   return out;
 }
 
-/** Runs one config; SIGINT finishes the step, writes a checkpoint and returns. */
+/** Runs one config (a file, or one already loaded); SIGINT finishes the step, writes a checkpoint and returns. */
 export async function trainCommand(
-  configPath: string | undefined,
+  configPath: string | LoadedConfig | undefined,
   options: TrainCommandOptions,
 ): Promise<RunSummary> {
   if (configPath === undefined)
     throw new UsageError('train needs a config file: tfjs-distill train <config.json|.mjs|.ts>');
-  const loaded = await loadConfigFile(configPath);
+  const loaded = typeof configPath === 'string' ? await loadConfigFile(configPath) : configPath;
   const raw = applyOverrides(loaded.raw, options.overrides);
   const config = checkRunConfig(raw, loaded.defaultName);
   const progress = options.progress ?? new ProgressReporter({ label: config.name });

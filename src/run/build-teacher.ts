@@ -72,7 +72,11 @@ export async function buildTeacher(
     try {
       const model = onnx.shell({ name: options.name });
       if (options.fit) checkFits(model, m, options.fit, options.path);
-      return { model, onnx, outputs: onnx.outputKind };
+      const outputs: OutputKind =
+        declared === 'auto'
+          ? onnx.outputKind
+          : { kind: declared, reason: 'as teacher.outputs says' };
+      return { model, onnx, outputs };
     } catch (error) {
       await onnx.close();
       throw error;

@@ -5,7 +5,7 @@
  */
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { looksLikeImageFolder } from '../data/sources/image-folder-list.js';
 import { looksLikeCsv, looksLikeMnistDir, looksLikeNpy } from '../data/sources/detect.js';
 import { DistillError, describeValue } from '../errors.js';
@@ -81,8 +81,28 @@ export interface ModelFacts {
   readonly outputs: OutputKind;
   /** The name of the layer whose output a logits recorder reads. */
   readonly outputLayer: string;
-  /** Its weights' parameter count (0 for ONNX, whose weights tfjs does not hold). */
+  /**
+   * Its parameters: counted for a LayersModel, summed from a GraphModel's weights manifest,
+   * estimated from an ONNX file's size (4 bytes per float32 weight).
+   */
   readonly params: number;
+}
+
+/** The parameters of a GraphModel (from its weights manifest) or an ONNX file (from its size). */
+function fileParams(model: { type: 'graph' | 'onnx'; path: string }, baseDir: string): number {
+  const nodePath = requireNodeBuiltin<typeof NodePath>('node:path', 'reading a model');
+  const fs = requireNodeBuiltin<typeof NodeFs>('node:fs', 'reading a model');
+  const full = nodePath.resolve(baseDir, model.path);
+  if (model.type === 'onnx') return Math.round(fs.statSync(full).size / 4);
+  const json = fs.statSync(full).isDirectory() ? nodePath.join(full, 'model.json') : full;
+  const manifest = (
+    JSON.parse(fs.readFileSync(json, 'utf8')) as {
+      weightsManifest?: { weights?: { shape?: number[] }[] }[];
+    }
+  ).weightsManifest;
+  return (manifest ?? [])
+    .flatMap((group) => group.weights ?? [])
+    .reduce((sum, w) => sum + (w.shape ?? []).reduce((a, b) => a * b, 1), 0);
 }
 
 /** The shape of a LayersModel's only input and output, or an error naming the file. */
@@ -128,7 +148,7 @@ export async function inspectModel(path: string, baseDir: string): Promise<Model
       numClasses: width,
       outputs: built.outputs,
       outputLayer,
-      params: built.model.countParams(),
+      params: model.type === 'saved' ? built.model.countParams() : fileParams(model, baseDir),
     };
   } finally {
     built?.model.dispose();

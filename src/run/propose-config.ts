@@ -4,7 +4,13 @@
  */
 import type { ViewConfig } from '../data/view.js';
 import { DistillError } from '../errors.js';
-import type { ModelConfig, RunConfig, SourceConfig, TeacherOutputKind } from './run-config.js';
+import type {
+  ModelConfig,
+  RunConfig,
+  SourceConfig,
+  TeacherModelConfig,
+  TeacherOutputKind,
+} from './run-config.js';
 
 /** What `init` found out about the data. */
 export interface DataFacts {
@@ -29,7 +35,7 @@ export interface DataFacts {
 /** What `init` found out about the teacher. */
 export interface TeacherFacts {
   /** The teacher as the config names it, paths relative to the config file. */
-  readonly model: ModelConfig;
+  readonly model: TeacherModelConfig;
   /** The teacher as the user named it, for messages. */
   readonly path: string;
   /** The shape of one input example; `null` for a free dimension. */
@@ -85,32 +91,39 @@ export function viewFor(
 const nextPow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 
 /** The student: an MLP for flat examples, a small CNN for images, both sized from the data. */
-function student(data: DataFacts): { model: ModelConfig; input?: ViewConfig; notes: string[] } {
-  const shape = data.inputShape;
+function student(
+  data: DataFacts,
+  teacherParams: number | undefined,
+): { model: ModelConfig; input?: ViewConfig; notes: string[] } {
+  let shape = data.inputShape;
+  let input: ViewConfig | undefined;
+  const notes: string[] = [];
   if (shape.length === 3) {
+    // A small CNN would fit images better, but tfjs trains convolutions on the cpu backend only
+    // (wasm has no convolution gradients), about 70 times slower than a dense student on wasm
+    // (docs/performance.md): a flattened MLP is the student that trains in minutes.
     const [h, w, c] = shape as [number, number, number];
-    const big = Math.max(h, w) > 64;
-    const notes = [
-      `student: a small CNN (conv 16, conv 32, dense 64) for ${h}x${w}x${c} images, trained on the cpu backend (wasm has no convolution gradients).`,
-    ];
-    if (big) {
-      notes.push(
-        `student input: ${h}x${w} images are resized to 32x32 for the student, to keep it small and fast; remove "input" to train it at full size.`,
-      );
-    }
-    return {
-      model: { type: 'smallCnn', filters: [16, 32], hidden: 64 },
-      ...(big ? { input: { size: [32, 32] as [number, number] } } : {}),
-      notes,
-    };
+    const big = Math.max(h, w) > 32;
+    input = big ? { size: [32, 32], flatten: true } : { flatten: true };
+    if (big) shape = [32, 32, c];
+    notes.push(
+      `student input: ${h}x${w}x${c} images${big ? ', resized to 32x32,' : ''} flattened for a dense student, which trains about 70 times faster than a CNN in tfjs on a CPU; for a CNN set "model": { "type": "smallCnn" } and remove "input".`,
+    );
   }
   const features = shape.reduce((a, b) => a * b, 1);
-  const width = Math.min(256, Math.max(32, nextPow2(2 * Math.sqrt(features * data.numClasses))));
+  const k = data.numClasses;
+  const mlpParams = (w: number): number => features * w + w + w * w + w + w * k + k;
+  // About twice the geometric mean of features and classes, within 32..256; then halved until
+  // the student has at most half the teacher's parameters (a student should be smaller).
+  let width = Math.min(256, Math.max(32, nextPow2(2 * Math.sqrt(features * k))));
+  const budget = teacherParams === undefined ? Infinity : teacherParams / 2;
+  while (width > 8 && mlpParams(width) > budget) width /= 2;
   return {
     model: { type: 'mlp', hidden: [width, width] },
-    ...(shape.length > 1 ? { input: { flatten: true } } : {}),
+    ...(input ? { input } : {}),
     notes: [
-      `student: an MLP with two hidden layers of ${width} (about twice the geometric mean of ${features} features and ${data.numClasses} classes, within 32..256).`,
+      ...notes,
+      `student: an MLP with two hidden layers of ${width}, ${mlpParams(width).toLocaleString('en-US')} parameters (about twice the geometric mean of ${features} features and ${k} classes, within 32..256${teacherParams === undefined ? '' : ', and at most half the teacher’s'}).`,
     ],
   };
 }
@@ -138,7 +151,7 @@ export function proposeConfig(data: DataFacts, teacher: TeacherFacts, name: stri
       `The teacher ${teacher.path} takes inputs of shape ${shapeText(teacher.inputShape)}, but the data ${data.path} has examples of shape ${shapeText(data.inputShape)}, and no resize, channel change or flattening turns one into the other: use data of the teacher's input, or a teacher for this data.`,
     );
   }
-  const s = student(data);
+  const s = student(data, teacher.params);
   const train = data.trainCount ?? 0;
   const batchSize = train > 0 && train < 5000 ? 64 : 128;
   const notes = [
