@@ -5,6 +5,7 @@
 import type * as NodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { closest } from '../config/validate.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import { describeFailure, UsageError } from './cli-error.js';
 import { demoCommand } from './demo-command.js';
@@ -47,6 +48,14 @@ Options:
   --model <model>         eval: the model
   --out <file>            init: where to write the config; report: where to write the SVG
   -h, --help              show this help`;
+
+const COMMANDS = ['init', 'train', 'eval', 'report', 'demo'] as const;
+
+/** " Perhaps you meant "train"?" for a near miss, else nothing. */
+function suggestion(command: string): string {
+  const near = closest(command, COMMANDS);
+  return near === undefined ? '' : ` Perhaps you meant "${near}"?`;
+}
 
 function integer(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -183,7 +192,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     default:
       throw new UsageError(
-        `Unknown command "${command}"; the commands are init, train, eval, report and demo. Run tfjs-distill --help.`,
+        `Unknown command "${command}"; the commands are init, train, eval, report and demo.${suggestion(command)} Run tfjs-distill --help.`,
       );
   }
 }

@@ -92,7 +92,10 @@ describe('tfjs-distill usage', () => {
   it('tfjs-distill with an unknown command exits 2 with one line naming it', async () => {
     const r = await cli('trian', 'x.json');
     assert.equal(r.status, 2);
-    assert.match(errorLine(r), /Unknown command "trian"; the commands are train, eval/);
+    assert.match(
+      errorLine(r),
+      /Unknown command "trian"; the commands are init, train, eval, report and demo\. Perhaps you meant "train"\?/,
+    );
   });
 
   it('tfjs-distill with an unknown flag exits 2 with one line naming it', async () => {

@@ -50,10 +50,16 @@ function seededRandom(seed: number): () => number {
 /** Every temporary file of an atomic write under `dir`, as paths relative to it. */
 function tempFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => path.basename(f).startsWith(TEMP_PREFIX));
+  try {
+    return fs
+      .readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => path.basename(f).startsWith(TEMP_PREFIX));
+  } catch (error) {
+    // The running trainer removed an old checkpoint folder while it was being listed: look again.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return tempFiles(dir);
+    throw error;
+  }
 }
 
 interface MetricsLine {
