@@ -186,7 +186,6 @@ export async function runTraining(
       observer.log?.(`Resuming ${config.name} at epoch ${startEpoch + 1}, step ${step}.`);
     }
     prepareRunDir(files, options);
-    observer.log?.(`Data: ${data.description}.`);
     // A run killed while writing leaves temporary files; the writes they belonged to are void.
     files.removeTempFiles();
     writeRunFile(files.config, jsonConfig(options.rawConfig ?? config));
