@@ -186,17 +186,21 @@ export class ProgressReporter {
    * `... 469/469 loss 0.2311 val acc 98.12% 1,234 ex/s 0:37 ETA 2:28 test errors 188`: the time
    * the epoch took, the time left for the run, then `metrics`.
    *
-   * @param metrics - Extra numbers to append, integers as they are, others with 4 decimals.
+   * @param metrics - Extra values to append: integers as they are, other numbers with 4
+   *   decimals, text (already formatted, such as `'97.1%'`) as it is.
    * @param values - The epoch's final loss, examples and the accuracy measured after it.
    */
-  endEpoch(metrics: Readonly<Record<string, number>> = {}, values: ProgressUpdate = {}): void {
+  endEpoch(
+    metrics: Readonly<Record<string, number | string>> = {},
+    values: ProgressUpdate = {},
+  ): void {
     const now = this.#now();
     this.#take(values, now);
     this.#epochSeconds.push((now - this.#startedAt) / 1000);
+    const shown = (value: number | string): string =>
+      typeof value === 'string' || Number.isInteger(value) ? String(value) : value.toFixed(4);
     const extra = Object.entries(metrics)
-      .map(
-        ([name, value]) => ` ${name} ${Number.isInteger(value) ? String(value) : value.toFixed(4)}`,
-      )
+      .map(([name, value]) => ` ${name} ${shown(value)}`)
       .join('');
     const text = `${this.#text(now, true)}${extra}`;
     this.#stream.write(this.#tty ? `\r${text}\x1b[K\n` : `${text}\n`);

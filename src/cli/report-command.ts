@@ -1,12 +1,14 @@
 /**
- * `tfjs-distill report <run-dir...>`: loss and accuracy per epoch of one or several runs,
- * side by side, as an SVG file.
+ * `tfjs-distill report <run-dir...>`: loss and accuracy per epoch of one or several runs, and
+ * in distillations the agreement with the teacher, the loss terms and the learning rate, as an
+ * SVG file.
  */
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import { DistillError } from '../errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import { plotRunsSvg, type PlotRun } from '../report/plot-svg.js';
+import { runPlotOptions, runSeries } from '../report/run-plot.js';
 import { readMetrics } from '../train/metrics-log.js';
 import { UsageError } from './cli-error.js';
 
@@ -21,16 +23,7 @@ export async function readRun(dir: string): Promise<PlotRun> {
       `${dir} is not a run directory (no metrics.jsonl): give directories that tfjs-distill train wrote.`,
     );
   }
-  const records = (await readMetrics(file)).filter((r) => r.split === 'epoch');
-  return {
-    name: path.basename(path.resolve(dir)),
-    epochs: records.map((r) => ({
-      epoch: r.epoch,
-      'train loss': r.trainLoss as number,
-      'test loss': r.testLoss as number,
-      'test accuracy': r.testAccuracy as number,
-    })),
-  };
+  return runSeries({ name: path.basename(path.resolve(dir)), records: await readMetrics(file) });
 }
 
 /** Writes the plot of `dirs` to `out` and returns its path. */
@@ -48,10 +41,7 @@ export async function reportCommand(
   const out = path.resolve(
     options.out ?? (dirs.length === 1 ? path.join(dirs[0]!, 'plot.svg') : 'report.svg'),
   );
-  const svg = plotRunsSvg(runs, {
-    metrics: ['train loss', 'test loss', 'test accuracy'],
-    title: runs.length === 1 ? runs[0]!.name : `${runs.length} runs`,
-  });
+  const svg = plotRunsSvg(runs, runPlotOptions(runs));
   fs.writeFileSync(out, svg);
   return out;
 }

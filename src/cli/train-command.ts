@@ -82,7 +82,13 @@ export async function trainCommand(
         step: (step, loss, examples) => progress.update(step, { loss, examples }),
         endEpoch: (m) =>
           progress.endEpoch(
-            { 'test errors': m.testErrors! },
+            {
+              'test errors': m.testErrors!,
+              // Distillations: how often the student predicts the teacher's class.
+              ...(m.teacherAgreement === undefined
+                ? {}
+                : { agree: `${(m.teacherAgreement * 100).toFixed(1)}%` }),
+            },
             {
               // Validation digits when the run keeps some apart, else the test digits.
               accuracy:

@@ -1,25 +1,20 @@
 /**
- * Line charts of training runs as standalone SVG text: one panel per metric, side by side, one
- * coloured line per run. No dependencies, no DOM, so it works in Node.js and browsers alike.
+ * Line charts of training runs as standalone SVG text: one panel per metric (or per group of
+ * metrics), in a row or a grid, one coloured line per run. No dependencies, no DOM, so it works
+ * in Node.js and browsers alike.
  */
 import { DistillTypeError, describeValue } from '../errors.js';
-import { niceScale, type Scale } from './scale.js';
+import {
+  escapeXml,
+  PANEL_LEGEND_ROW,
+  panelLegendRows,
+  panelSvg,
+  px,
+  type PlotPanel,
+  type PlotRun,
+} from './plot-panel.js';
 
-/** The values of one run at one epoch. */
-export interface EpochMetrics {
-  /** Epoch number, the x coordinate. */
-  readonly epoch: number;
-  /** Metric values by name; missing, NaN and infinite values leave a point out. */
-  readonly [metric: string]: number | undefined;
-}
-
-/** One run to plot, e.g. `{ name: 'student (distilled)', epochs: [...] }`. */
-export interface PlotRun {
-  /** Shown in the legend. */
-  readonly name: string;
-  /** Its values, one entry per epoch, in any order. */
-  readonly epochs: readonly EpochMetrics[];
-}
+export { escapeXml, type EpochMetrics, type PlotPanel, type PlotRun } from './plot-panel.js';
 
 /** Options of {@link plotRunsSvg}. */
 export interface PlotOptions {
@@ -29,6 +24,13 @@ export interface PlotOptions {
   readonly title?: string;
   /** Panel titles by metric (default: the metric names). */
   readonly metricLabels?: Readonly<Record<string, string>>;
+  /**
+   * Panels with several metrics or reference lines, left to right and top to bottom; instead
+   * of `metrics` (give one or the other).
+   */
+  readonly panels?: readonly PlotPanel[];
+  /** Panels per row (default: all in one row). */
+  readonly columns?: number;
   /** Width of each panel in pixels (default 380). */
   readonly panelWidth?: number;
   /** Height of each panel in pixels (default 280). */
@@ -56,16 +58,6 @@ const LEGEND_ROW = 22;
 const PAD = { left: 58, right: 14, top: 30, bottom: 44 };
 const FONT = 'font-family="Helvetica, Arial, sans-serif"';
 
-/** Escapes text for XML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Rounds a coordinate to 0.1 px, so the SVG text stays short. */
-function px(value: number): string {
-  return String(Math.round(value * 10) / 10);
-}
-
 function checkRuns(runs: unknown): asserts runs is readonly PlotRun[] {
   if (!Array.isArray(runs)) {
     throw new DistillTypeError(
@@ -79,11 +71,12 @@ function checkRuns(runs: unknown): asserts runs is readonly PlotRun[] {
       typeof r !== 'object' ||
       r === null ||
       typeof r.name !== 'string' ||
-      !Array.isArray(r.epochs)
+      !Array.isArray(r.epochs) ||
+      (r.references !== undefined && (typeof r.references !== 'object' || r.references === null))
     ) {
       throw new DistillTypeError(
         'INVALID_ARGUMENT',
-        `Expected runs[${i}] to be { name: string, epochs: [{ epoch, ...metrics }] }, but got ${describeValue(run)}.`,
+        `Expected runs[${i}] to be { name: string, epochs: [{ epoch, ...metrics }], references?: { name: number } }, but got ${describeValue(run)}.`,
       );
     }
   });
@@ -100,14 +93,6 @@ function metricsIn(runs: readonly PlotRun[]): string[] {
     }
   }
   return [...names];
-}
-
-/** The plottable points of `run` for `metric`, sorted by epoch. */
-function pointsOf(run: PlotRun, metric: string): [number, number][] {
-  return run.epochs
-    .map((row): [number, number | undefined] => [row.epoch, row[metric]])
-    .filter((p): p is [number, number] => Number.isFinite(p[0]) && Number.isFinite(p[1]))
-    .sort((a, b) => a[0] - b[0]);
 }
 
 /** Legend entries laid out in rows that fit `width`; returns the SVG and its height. */
@@ -137,82 +122,6 @@ function legend(runs: readonly PlotRun[], colors: readonly string[], width: numb
   return { svg: `<g class="legend">${items.join('')}</g>`, height };
 }
 
-interface PanelBox {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
-function axes(box: PanelBox, xs: Scale, ys: Scale, label: string): string {
-  const { x, y, width, height } = box;
-  const sx = (v: number): number => x + ((v - xs.min) / (xs.max - xs.min)) * width;
-  const sy = (v: number): number => y + height - ((v - ys.min) / (ys.max - ys.min)) * height;
-  const out: string[] = [];
-  for (const t of ys.ticks) {
-    const ty = px(sy(t));
-    out.push(
-      `<line x1="${px(x)}" y1="${ty}" x2="${px(x + width)}" y2="${ty}" stroke="#e4e4e4"/>`,
-      `<text x="${px(x - 6)}" y="${px(sy(t) + 4)}" font-size="11" fill="#444" text-anchor="end">${ys.format(t)}</text>`,
-    );
-  }
-  for (const t of xs.ticks) {
-    const tx = px(sx(t));
-    out.push(
-      `<line x1="${tx}" y1="${px(y)}" x2="${tx}" y2="${px(y + height)}" stroke="#f0f0f0"/>`,
-      `<line x1="${tx}" y1="${px(y + height)}" x2="${tx}" y2="${px(y + height + 4)}" stroke="#444"/>`,
-      `<text x="${tx}" y="${px(y + height + 17)}" font-size="11" fill="#444" text-anchor="middle">${xs.format(t)}</text>`,
-    );
-  }
-  out.push(
-    `<rect x="${px(x)}" y="${px(y)}" width="${px(width)}" height="${px(height)}" fill="none" stroke="#888"/>`,
-    `<text x="${px(x + width / 2)}" y="${px(y + height + 36)}" font-size="12" fill="#222" text-anchor="middle">epoch</text>`,
-    `<text x="${px(x + width / 2)}" y="${px(y - 10)}" font-size="14" font-weight="bold" fill="#222" text-anchor="middle">${escapeXml(label)}</text>`,
-  );
-  return out.join('');
-}
-
-function panel(
-  runs: readonly PlotRun[],
-  metric: string,
-  label: string,
-  box: PanelBox,
-  colors: readonly string[],
-): string {
-  const series = runs.map((run) => pointsOf(run, metric));
-  const all = series.flat();
-  const xs = niceScale(
-    all.map((p) => p[0]),
-    { integer: true },
-  );
-  const ys = niceScale(all.map((p) => p[1]));
-  const sx = (v: number): number => box.x + ((v - xs.min) / (xs.max - xs.min)) * box.width;
-  const sy = (v: number): number =>
-    box.y + box.height - ((v - ys.min) / (ys.max - ys.min)) * box.height;
-  const lines = series.map((points, i) => {
-    const color = colors[i % colors.length]!;
-    // Dense series get smaller markers, so the line stays readable.
-    const r = points.length > 40 ? 1.5 : 3;
-    const name = escapeXml(runs[i]!.name);
-    const coords = points.map(([e, v]) => `${px(sx(e))},${px(sy(v))}`).join(' ');
-    const markers = points
-      .map(
-        ([e, v]) =>
-          `<circle cx="${px(sx(e))}" cy="${px(sy(v))}" r="${r}" fill="${color}"><title>${name}, epoch ${e}: ${metric} ${v}</title></circle>`,
-      )
-      .join('');
-    return (
-      `<g class="run" data-run="${name}"><polyline points="${coords}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"/>` +
-      `${markers}</g>`
-    );
-  });
-  const empty =
-    all.length === 0
-      ? `<text x="${px(box.x + box.width / 2)}" y="${px(box.y + box.height / 2)}" font-size="12" fill="#888" text-anchor="middle">no data</text>`
-      : '';
-  return `<g class="panel" data-metric="${escapeXml(metric)}">${axes(box, xs, ys, label)}${empty}${lines.join('')}</g>`;
-}
-
 function positiveSize(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 120) {
@@ -224,13 +133,71 @@ function positiveSize(value: number | undefined, name: string, fallback: number)
   return value;
 }
 
+function checkPanels(panels: unknown): asserts panels is readonly PlotPanel[] {
+  if (!Array.isArray(panels)) {
+    throw new DistillTypeError(
+      'INVALID_ARGUMENT',
+      `Expected options.panels to be an array of { title, metrics: [...] }, but got ${describeValue(panels)}.`,
+    );
+  }
+  const strings = (v: unknown): boolean =>
+    Array.isArray(v) && v.every((item) => typeof item === 'string');
+  panels.forEach((spec: unknown, i) => {
+    const p = spec as Partial<PlotPanel> | null;
+    if (
+      typeof p !== 'object' ||
+      p === null ||
+      typeof p.title !== 'string' ||
+      !strings(p.metrics) ||
+      (p.references !== undefined && !strings(p.references)) ||
+      (p.labels !== undefined && (typeof p.labels !== 'object' || p.labels === null))
+    ) {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        `Expected options.panels[${i}] to be { title: string, metrics: string[], labels?: {...}, references?: string[] }, but got ${describeValue(spec)}.`,
+      );
+    }
+  });
+}
+
+/** The panels to draw: `options.panels`, or one per metric of `options.metrics` (or found). */
+function panelsOf(runs: readonly PlotRun[], options: PlotOptions): readonly PlotPanel[] {
+  if (options.panels !== undefined) {
+    if (options.metrics !== undefined) {
+      throw new DistillTypeError(
+        'INVALID_ARGUMENT',
+        'plotRunsSvg got both options.metrics and options.panels; give one of them (a metric m is the panel { title: m, metrics: [m] }).',
+      );
+    }
+    checkPanels(options.panels);
+    return options.panels;
+  }
+  // A metric named twice would draw the same panel twice.
+  const metrics = [...new Set(options.metrics ?? metricsIn(runs))];
+  return metrics.map((m) => ({ title: options.metricLabels?.[m] ?? m, metrics: [m] }));
+}
+
+function columnsOf(value: number | undefined, panels: number): number {
+  if (value === undefined) return panels;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new DistillTypeError(
+      'INVALID_ARGUMENT',
+      `Expected columns to be a whole number of panels per row >= 1, but got ${describeValue(value)}.`,
+    );
+  }
+  return Math.min(value, panels);
+}
+
 /**
  * Draws training runs as a standalone SVG document: a title, a legend, and one panel per metric
- * side by side, each with ticked axes and one coloured line with point markers per run.
- * Points with a missing or non-finite value are left out; a panel without any value says so.
+ * (or per {@link PlotPanel}) in rows of `columns`, each with ticked axes and one coloured line
+ * with point markers per run and metric. Several metrics in one panel differ by dash pattern
+ * and are named in a legend below it; a panel's references are dashed horizontal lines in the
+ * run's colour. Points with a missing or non-finite value are left out; a panel without any
+ * value says so.
  *
- * @param runs - The runs, each with its per-epoch values.
- * @param options - Metrics, title, panel size, colours.
+ * @param runs - The runs, each with its per-epoch values (and constant reference values).
+ * @param options - Metrics or panels, title, columns, panel size, colours.
  * @returns SVG text, ready to write to a `.svg` file or put in HTML.
  * @throws DistillError `INVALID_ARGUMENT` for malformed runs or options, or nothing to plot.
  *
@@ -241,13 +208,18 @@ function positiveSize(value: number | undefined, name: string, fallback: number)
  *   { metrics: ['loss', 'accuracy'], title: 'MNIST' },
  * );
  * fs.writeFileSync('runs/plot.svg', svg);
+ * const kd = plotRunsSvg(runs, {
+ *   panels: [
+ *     { title: 'loss terms', metrics: ['student.loss', 'distill.loss_kd'] },
+ *     { title: 'agreement', metrics: ['agreement'], references: ['teacher accuracy'] },
+ *   ],
+ * });
  * ```
  */
 export function plotRunsSvg(runs: readonly PlotRun[], options: PlotOptions = {}): string {
   checkRuns(runs);
-  // A metric named twice would draw the same panel twice.
-  const metrics = [...new Set(options.metrics ?? metricsIn(runs))];
-  if (metrics.length === 0) {
+  const specs = panelsOf(runs, options);
+  if (specs.length === 0) {
     throw new DistillTypeError(
       'INVALID_ARGUMENT',
       'plotRunsSvg has nothing to plot: no metric values in the runs and no options.metrics given.',
@@ -256,19 +228,30 @@ export function plotRunsSvg(runs: readonly PlotRun[], options: PlotOptions = {})
   const colors = options.colors?.length ? options.colors : DEFAULT_COLORS;
   const panelWidth = positiveSize(options.panelWidth, 'panelWidth', 380);
   const panelHeight = positiveSize(options.panelHeight, 'panelHeight', 280);
-  const width = MARGIN * 2 + metrics.length * panelWidth + (metrics.length - 1) * GAP;
+  const columns = columnsOf(options.columns, specs.length);
+  const rows = Math.ceil(specs.length / columns);
+  const plotWidth = panelWidth - PAD.left - PAD.right;
+  // Panels with a legend of their own get taller; each row is as tall as its tallest panel.
+  const rowHeights = Array.from({ length: rows }, (_, r) => {
+    const legendRows = Math.max(
+      ...specs.slice(r * columns, (r + 1) * columns).map((p) => panelLegendRows(p, plotWidth)),
+    );
+    return panelHeight + (legendRows > 0 ? legendRows * PANEL_LEGEND_ROW + 8 : 0);
+  });
+  const width = MARGIN * 2 + columns * panelWidth + (columns - 1) * GAP;
   const leg = legend(runs, colors, width, TITLE_HEIGHT);
   const top = TITLE_HEIGHT + leg.height + 6;
-  const height = top + panelHeight + MARGIN;
-  const panels = metrics.map((metric, i) => {
-    const left = MARGIN + i * (panelWidth + GAP);
+  const rowTops = rowHeights.map((_, r) => top + rowHeights.slice(0, r).reduce((a, h) => a + h, 0));
+  const height = top + rowHeights.reduce((a, h) => a + h, 0) + MARGIN;
+  const panels = specs.map((spec, i) => {
+    const left = MARGIN + (i % columns) * (panelWidth + GAP);
     const box = {
       x: left + PAD.left,
-      y: top + PAD.top,
-      width: panelWidth - PAD.left - PAD.right,
+      y: rowTops[Math.floor(i / columns)]! + PAD.top,
+      width: plotWidth,
       height: panelHeight - PAD.top - PAD.bottom,
     };
-    return panel(runs, metric, options.metricLabels?.[metric] ?? metric, box, colors);
+    return panelSvg(runs, spec, box, colors);
   });
   const title = escapeXml(options.title ?? 'Training runs');
   return (

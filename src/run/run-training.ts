@@ -11,11 +11,11 @@ import { requireNodeBuiltin } from '../node-builtins.js';
 import { batchCount } from '../data/batches.js';
 import type { DataSource } from '../data/sources/source.js';
 import { countParams } from '../models/params.js';
-import { plotRunsSvg } from '../report/plot-svg.js';
+import { plotRunMetricsSvg } from '../report/run-plot.js';
 import { fileSaver } from '../train/checkpoint-io.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
 import type { CheckpointMeta } from '../train/checkpoint-format.js';
-import { evaluateSplit } from '../train/evaluate-split.js';
+import { agreement, evaluateSplit, type SplitEvaluation } from '../train/evaluate-split.js';
 import { inferenceMs } from '../train/inference-time.js';
 import { MetricsLog, readMetrics } from '../train/metrics-log.js';
 import { buildOptimizer, disposeOptimizer } from '../train/optimizer.js';
@@ -33,8 +33,14 @@ export interface RunObserver {
   startEpoch?(epoch: number, epochs: number, steps: number): void;
   /** A step finished; `examples` counts this epoch's examples so far. */
   step?(step: number, loss: number, examples: number): void;
-  /** An epoch ended, with its metrics. */
-  endEpoch?(metrics: Readonly<Record<string, number>>): void;
+  /**
+   * An epoch ended, with its metrics (the numbers of its metrics line) and the mean of each
+   * loss term over its steps (`trainLosses` of the line).
+   */
+  endEpoch?(
+    metrics: Readonly<Record<string, number>>,
+    losses: Readonly<Record<string, number>>,
+  ): void;
   /** A line worth telling the user. */
   log?(message: string): void;
 }
@@ -71,6 +77,10 @@ export interface RunSummary {
   readonly testErrors: number;
   /** Test-set accuracy of the final model. */
   readonly testAccuracy: number;
+  /** Test-set accuracy of the teacher, in a distillation. */
+  readonly teacherTestAccuracy?: number;
+  /** Fraction of test examples on which the final model predicts the teacher's class, in a distillation. */
+  readonly teacherAgreement?: number;
   /** Test examples. */
   readonly testCount: number;
   /** Trainable parameters. */
@@ -121,6 +131,21 @@ function writeRunFile(file: string, text: string): void {
   } catch (error) {
     throw fileError(error, 'write', file);
   }
+}
+
+/**
+ * In a distillation, the teacher's test accuracy and how often the student's predictions on the
+ * test split agree with the teacher's (top-1); nothing without a teacher.
+ */
+function teacherFields(
+  teacher: SplitEvaluation | undefined,
+  student: SplitEvaluation,
+): { teacherTestAccuracy?: number; teacherAgreement?: number } {
+  if (teacher === undefined) return {};
+  return {
+    teacherTestAccuracy: teacher.accuracy,
+    teacherAgreement: agreement(student.predictions, teacher.predictions),
+  };
 }
 
 /**
@@ -185,6 +210,19 @@ export async function runTraining(
       }));
       observer.log?.(`Resuming ${config.name} at epoch ${startEpoch + 1}, step ${step}.`);
     }
+    const evalOptions = {
+      numClasses: data.numClasses,
+      batchSize: train.evalBatchSize,
+      name: config.name,
+    };
+    // Once a run (resumed runs again, so their lines have it too): the teacher is frozen, and its
+    // predictions are what every epoch's agreement compares the student's with.
+    const teacherTest: SplitEvaluation | undefined = setup.teacherPredict
+      ? await evaluateSplit(setup.teacherPredict, data.test, {
+          ...evalOptions,
+          name: 'the teacher',
+        })
+      : undefined;
     prepareRunDir(files, options);
     // A run killed while writing leaves temporary files; the writes they belonged to are void.
     files.removeTempFiles();
@@ -194,11 +232,6 @@ export async function runTraining(
     log = await MetricsLog.open(files.metrics, { resumeAfterStep: step });
     const steps =
       data.train.count === undefined ? Number.NaN : batchCount(data.train.count, train.batchSize);
-    const evalOptions = {
-      numClasses: data.numClasses,
-      batchSize: train.evalBatchSize,
-      name: config.name,
-    };
     const started = performance.now();
     let interrupted = false;
     let epoch = startEpoch;
@@ -206,6 +239,12 @@ export async function runTraining(
       observer.startEpoch?.(epoch, train.epochs, steps);
       let lossSum = 0;
       let seen = 0;
+      // Each named loss summed over the examples, as the total is, so their means add up to it.
+      const termSums = new Map<string, number>();
+      const rateAt = (at: number): number =>
+        learningRateAt(train.schedule, train.optimizer.learningRate, at, train.epochs);
+      // The rate of the epoch's last step (of its start, should no step run in this invocation).
+      let rate = rateAt(epoch);
       let batchIndex = 0;
       const epochStart = performance.now();
       for await (const [batch, next] of withNext(
@@ -217,18 +256,14 @@ export async function runTraining(
         }
         try {
           // The rate follows the schedule within the epoch too (a warm-up starts above zero).
-          setLearningRate(
-            optimizer,
-            learningRateAt(
-              train.schedule,
-              train.optimizer.learningRate,
-              epoch + (Number.isFinite(steps) ? batchIndex / steps : 0),
-              train.epochs,
-            ),
-          );
+          rate = rateAt(epoch + (Number.isFinite(steps) ? batchIndex / steps : 0));
+          setLearningRate(optimizer, rate);
           const losses = await setup.step(optimizer, batch.x, batch.y, next);
           step++;
           lossSum += losses.loss! * batch.size;
+          for (const [name, value] of Object.entries(losses)) {
+            termSums.set(name, (termSums.get(name) ?? 0) + value * batch.size);
+          }
           seen += batch.size;
           observer.step?.(batchIndex, lossSum / seen, seen);
         } finally {
@@ -259,16 +294,29 @@ export async function runTraining(
         ? await evaluateSplit(setup.predict, data.validation, evalOptions)
         : undefined;
       const test = await evaluateSplit(setup.predict, data.test, evalOptions);
+      const trainLosses = Object.fromEntries(
+        [...termSums].map(([name, sum]) => [name, seen > 0 ? sum / seen : Number.NaN]),
+      );
       const metrics: Record<string, number> = {
         trainLoss: seen > 0 ? lossSum / seen : Number.NaN,
+        learningRate: rate,
         ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy, valErrors: val.errors } : {}),
         testLoss: test.loss,
         testAccuracy: test.accuracy,
         testErrors: test.errors,
+        ...teacherFields(teacherTest, test),
         seconds: (performance.now() - epochStart) / 1000,
       };
-      log.write({ epoch: epoch + 1, step, split: 'epoch', ...metrics });
-      observer.endEpoch?.(metrics);
+      // The loss terms right after their total, for a reader of the file.
+      log.write({
+        epoch: epoch + 1,
+        step,
+        split: 'epoch',
+        trainLoss: metrics.trainLoss!,
+        trainLosses,
+        ...metrics,
+      });
+      observer.endEpoch?.(metrics, trainLosses);
       await checkpoint(files, setup, optimizer, {
         epoch: epoch + 1,
         step,
@@ -292,6 +340,7 @@ export async function runTraining(
       epochs: Math.min(epoch, train.epochs),
       testErrors: test.errors,
       testAccuracy: test.accuracy,
+      ...teacherFields(teacherTest, test),
       testCount: test.count,
       params: countParams(setup.model, 'trainable'),
       sizeBytes: dirBytes(files.model),
@@ -302,22 +351,7 @@ export async function runTraining(
     writeRunFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
     log.close();
     const records = await readMetrics(files.metrics);
-    writeRunFile(
-      files.plot,
-      plotRunsSvg(
-        [
-          {
-            name: config.name,
-            epochs: records.map((r) => ({
-              epoch: r.epoch,
-              loss: r.trainLoss as number,
-              accuracy: r.testAccuracy as number,
-            })),
-          },
-        ],
-        { metrics: ['loss', 'accuracy'], title: config.name },
-      ),
-    );
+    writeRunFile(files.plot, plotRunMetricsSvg([{ name: config.name, records }]));
     return summary;
   } finally {
     log?.close();

@@ -42,7 +42,11 @@ interface MetricsLine {
   readonly epoch: number;
   readonly step: number;
   readonly trainLoss: number;
+  readonly trainLosses: Record<string, number>;
+  readonly learningRate: number;
   readonly testErrors: number;
+  readonly teacherTestAccuracy?: number;
+  readonly teacherAgreement?: number;
 }
 
 function readMetricsLines(runDir: string): MetricsLine[] {
@@ -192,6 +196,14 @@ describe('tfjs-distill train, eval and report on a tiny run', () => {
       ],
     );
     assert.ok(metrics.every((m) => Number.isFinite(m.trainLoss)));
+    for (const m of metrics) {
+      assert.deepEqual(Object.keys(m.trainLosses), ['loss', 'student.loss']);
+      assert.ok(Math.abs(m.trainLosses.loss! - m.trainLoss) < 1e-6);
+      // Adam's default rate, constant without a schedule.
+      assert.equal(m.learningRate, 0.001);
+      assert.equal(m.teacherAgreement, undefined);
+    }
+    assert.doesNotMatch(r.stderr, / agree /);
     assert.match(latestCheckpoint(runDir), /step-0+8$/);
     for (const file of ['model.json', 'weights.bin']) {
       assert.ok(fs.existsSync(path.join(runDir, 'model', file)), file);
@@ -327,7 +339,33 @@ describe('tfjs-distill train with a teacher', () => {
       [1, 2],
     );
     assert.ok(metrics.every((m) => Number.isFinite(m.trainLoss) && m.trainLoss > 0));
+    for (const m of metrics) {
+      assert.ok(m.teacherAgreement! >= 0 && m.teacherAgreement! <= 1, `${m.teacherAgreement}`);
+      assert.ok(m.teacherTestAccuracy! > 0.1 && m.teacherTestAccuracy! <= 1);
+      assert.deepEqual(Object.keys(m.trainLosses), ['loss', 'student.loss', 'distill.loss_kd']);
+      const { loss, ...parts } = m.trainLosses;
+      const sum = Object.values(parts).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - loss!) < 1e-5, `${sum} != ${loss}`);
+    }
+    // The end-of-epoch progress lines show the agreement with the teacher.
+    const ends = r.stderr.split('\n').filter((l) => / test errors \d+/.test(l));
+    assert.equal(ends.length, 2, r.stderr);
+    for (const line of ends) assert.match(line, / test errors \d+ agree \d+\.\d%$/);
     assert.match(r.stdout, /^kd: \d+ test errors of 200/);
+    const report = await cli('report', path.join(runsDir, 'kd'), '--out', 'kd.svg');
+    assert.equal(report.status, 0, report.stderr);
+    const svg = fs.readFileSync(path.join(work, 'kd.svg'), 'utf8');
+    for (const title of [
+      'agreement with the teacher (test)',
+      'train loss terms',
+      'learning rate',
+    ]) {
+      assert.ok(svg.includes(`data-title="${title}"`), title);
+    }
+    assert.match(
+      svg,
+      /<line class="reference" data-run="kd" data-reference="teacher test accuracy"/,
+    );
   });
 
   it('tfjs-distill train rejects a recorder on an unknown layer before creating the run directory', async () => {

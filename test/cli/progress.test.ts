@@ -37,19 +37,19 @@ describe('ProgressReporter', () => {
     );
   });
 
-  it('ProgressReporter ends the epoch on a TTY with a full bar, the accuracy, the time taken, the time left and extra metrics', () => {
+  it('ProgressReporter ends the epoch on a TTY with a full bar, the accuracy, the time taken, the time left and extra metrics, text as given', () => {
     const { out, clock, progress } = fakes(true);
     const p = progress();
     p.startEpoch(0, 2, 4);
     clock.t += 2_000;
     p.update(4, { loss: 0.5, examples: 400 });
     p.endEpoch(
-      { 'test errors': 12, val_loss: 0.12345 },
+      { 'test errors': 12, val_loss: 0.12345, agree: '97.1%' },
       { accuracy: { name: 'val acc', value: 0.98123 } },
     );
     assert.equal(
       out.at(-1),
-      '\repoch 1/2 [##########] 4/4 loss 0.5000 val acc 98.12% 200 ex/s 0:02 ETA 0:02 test errors 12 val_loss 0.1235\x1b[K\n',
+      '\repoch 1/2 [##########] 4/4 loss 0.5000 val acc 98.12% 200 ex/s 0:02 ETA 0:02 test errors 12 val_loss 0.1235 agree 97.1%\x1b[K\n',
     );
   });
 

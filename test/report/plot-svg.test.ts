@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeXml, niceScale, plotRunsSvg, type PlotRun } from '../../src/report/index.js';
+import type { PlotPanel } from '../../src/report/plot-svg.js';
 import { distillError } from '../helpers/errors.js';
 
 /** Checks that every tag is closed in order and no raw `<` or `&` hides in text or attributes. */
@@ -130,6 +131,118 @@ describe('plotRunsSvg', () => {
     assert.throws(
       () => plotRunsSvg(RUNS, { panelWidth: 10 }),
       distillError('INVALID_ARGUMENT', /panelWidth/),
+    );
+  });
+});
+
+/** The attribute values of `<svg width height>`. */
+function size(svg: string): [number, number] {
+  const [, w, h] = /^<svg [^>]*width="([\d.]+)" height="([\d.]+)"/.exec(svg)!;
+  return [Number(w), Number(h)];
+}
+
+describe('plotRunsSvg with panels', () => {
+  const TERMS: PlotPanel = {
+    title: 'loss terms',
+    metrics: ['student', 'kd'],
+    labels: { student: 'student.loss', kd: 'distill.loss_kd' },
+  };
+  const AGREE: PlotPanel = {
+    title: 'agreement',
+    metrics: ['agree'],
+    references: ['teacher accuracy'],
+  };
+  const KD_RUNS: PlotRun[] = [
+    {
+      name: 'kd',
+      epochs: [1, 2, 3].map((epoch) => ({
+        epoch,
+        student: 1 / epoch,
+        kd: 0.5 / epoch,
+        agree: 0.8 + epoch / 100,
+      })),
+      references: { 'teacher accuracy': 0.95 },
+    },
+    {
+      name: 'alone',
+      epochs: [1, 2].map((epoch) => ({ epoch, student: 1.2 / epoch })),
+    },
+  ];
+
+  it('plotRunsSvg draws a line per run and metric of a panel, each metric dashed its own way and named in its legend', () => {
+    const svg = plotRunsSvg(KD_RUNS, { panels: [TERMS] });
+    assertWellFormed(svg);
+    const lines = polylines(svg).get('student kd')!;
+    // Metrics outside, runs inside: the second run has no kd values.
+    assert.deepEqual(
+      lines.map((points) => points.length),
+      [3, 2, 3, 0],
+    );
+    const dashes = [...svg.matchAll(/<polyline [^>]*?(?:stroke-dasharray="([^"]*)")?\/>/g)].map(
+      (m) => m[1] ?? 'solid',
+    );
+    assert.equal(dashes[0], 'solid');
+    assert.equal(dashes[1], 'solid');
+    assert.notEqual(dashes[2], 'solid');
+    assert.equal(dashes[2], dashes[3]);
+    const legend = /<g class="panel-legend">(.*?)<\/g>/.exec(svg)![1]!;
+    assert.match(legend, />student\.loss<\/text>.*>distill\.loss_kd<\/text>/);
+    assert.match(svg, /<title>kd, epoch 2: distill\.loss_kd 0\.25<\/title>/);
+  });
+
+  it('plotRunsSvg draws a reference as a horizontal line in its run colour, inside the value axis', () => {
+    const svg = plotRunsSvg(KD_RUNS, { panels: [AGREE], colors: ['#111111', '#222222'] });
+    assertWellFormed(svg);
+    const refs = [...svg.matchAll(/<line class="reference" ([^>]*)>/g)].map((m) => m[1]!);
+    assert.equal(refs.length, 1, 'only the run with the value');
+    const ref = refs[0]!;
+    assert.match(ref, /data-run="kd" data-reference="teacher accuracy"/);
+    assert.match(ref, /stroke="#111111"/);
+    const y1 = Number(/y1="([\d.]+)"/.exec(ref)![1]);
+    assert.equal(Number(/y2="([\d.]+)"/.exec(ref)![1]), y1, 'horizontal');
+    // Above every point of the curve (0.81..0.83 < 0.95), and within the plot area.
+    const points = polylines(svg)
+      .get('agree')![0]!
+      .map((p) => Number(p.split(',')[1]));
+    assert.ok(points.every((y) => y > y1));
+    const [, frameTop] = /<rect x="[\d.]+" y="([\d.]+)"/.exec(svg.split('<g class="panel"')[1]!)!;
+    assert.ok(y1 >= Number(frameTop));
+    assert.match(svg, />teacher accuracy<\/text>/, 'the panel legend names the reference');
+  });
+
+  it('plotRunsSvg lays panels out in rows of columns, taller for panels with a legend', () => {
+    const one = plotRunsSvg(KD_RUNS, { metrics: ['student', 'kd', 'agree'] });
+    const grid = plotRunsSvg(KD_RUNS, { metrics: ['student', 'kd', 'agree'], columns: 2 });
+    const [w1, h1] = size(one);
+    const [w2, h2] = size(grid);
+    assert.ok(w2 < w1 && h2 > h1, `${w1}x${h1} then ${w2}x${h2}`);
+    const withLegend = plotRunsSvg(KD_RUNS, { panels: [TERMS], columns: 1 });
+    const without = plotRunsSvg(KD_RUNS, { metrics: ['student'], columns: 1 });
+    assert.ok(size(withLegend)[1] > size(without)[1]);
+  });
+
+  it('plotRunsSvg rejects metrics together with panels, bad panels, columns and references', () => {
+    assert.throws(
+      () => plotRunsSvg(KD_RUNS, { metrics: ['agree'], panels: [AGREE] }),
+      distillError('INVALID_ARGUMENT', /both options\.metrics and options\.panels/),
+    );
+    assert.throws(
+      () =>
+        plotRunsSvg(KD_RUNS, {
+          panels: [{ title: 'x', metrics: 'agree' } as unknown as PlotPanel],
+        }),
+      distillError('INVALID_ARGUMENT', /options\.panels\[0\]/),
+    );
+    assert.throws(
+      () => plotRunsSvg(KD_RUNS, { columns: 0 }),
+      distillError('INVALID_ARGUMENT', /columns/),
+    );
+    assert.throws(
+      () =>
+        plotRunsSvg([{ name: 'r', epochs: [], references: 3 } as unknown as PlotRun], {
+          metrics: ['a'],
+        }),
+      distillError('INVALID_ARGUMENT', /runs\[0\]/),
     );
   });
 });
