@@ -10,7 +10,7 @@ import { checkRunConfig, type CheckedRunConfig } from '../run/check-run-config.j
 import { evaluateModel } from '../run/evaluate-model.js';
 import { openRunData } from '../run/open-data.js';
 import type { RunSummary } from '../run/run-training.js';
-import { comparisonTable } from './compare-table.js';
+import { comparisonTable, runRow } from './compare-table.js';
 import type { LoadedConfig } from './load-config.js';
 import { ProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 import {
@@ -103,15 +103,9 @@ export async function compareCommand(
         inferenceMsPerBatch: teacher.inferenceMsPerBatch,
         trainSeconds: undefined,
       },
-      ...[alone, distilled].map((r, i) => ({
-        label: i === 0 ? 'student alone' : 'student distilled',
-        errors: r.testErrors,
-        accuracy: r.testAccuracy,
-        params: r.params,
-        sizeBytes: r.sizeBytes,
-        inferenceMsPerBatch: r.inferenceMsPerBatch,
-        trainSeconds: r.trainSeconds,
-      })),
+      ...[alone, distilled].map((r, i) =>
+        runRow(i === 0 ? 'student alone' : 'student distilled', r),
+      ),
     ]),
     '',
     `student model (model.json + weights, for tf.loadLayersModel): ${distilled.runDir}/model`,

@@ -44,3 +44,26 @@ export function comparisonTable(rows: readonly ComparisonRow[]): string[] {
     ),
   ];
 }
+
+/** The row of a trained run, from its summary. */
+export function runRow(
+  label: string,
+  run: {
+    readonly testErrors: number;
+    readonly testAccuracy: number;
+    readonly params: number;
+    readonly sizeBytes: number;
+    readonly inferenceMsPerBatch: number;
+    readonly trainSeconds: number;
+  },
+): ComparisonRow {
+  return {
+    label,
+    errors: run.testErrors,
+    accuracy: run.testAccuracy,
+    params: run.params,
+    sizeBytes: run.sizeBytes,
+    inferenceMsPerBatch: run.inferenceMsPerBatch,
+    trainSeconds: run.trainSeconds,
+  };
+}

@@ -7,7 +7,7 @@ import type * as NodeFs from 'node:fs';
 import { DistillError } from '../errors.js';
 import { requireNodeBuiltin } from '../node-builtins.js';
 import type { RunSummary } from '../run/run-training.js';
-import { comparisonTable } from './compare-table.js';
+import { comparisonTable, runRow } from './compare-table.js';
 import { evalCommand } from './eval-command.js';
 import { ProgressReporter, formatDuration, type ProgressStream } from './progress.js';
 import { reportCommand } from './report-command.js';
@@ -104,15 +104,7 @@ export async function demoCommand(root: string, options: DemoOptions): Promise<s
         inferenceMsPerBatch: teacher.inferenceMsPerBatch,
         trainSeconds: undefined,
       },
-      ...runs.map((r, i) => ({
-        label: i === 0 ? 'student alone' : 'student distilled',
-        errors: r.testErrors,
-        accuracy: r.testAccuracy,
-        params: r.params,
-        sizeBytes: r.sizeBytes,
-        inferenceMsPerBatch: r.inferenceMsPerBatch,
-        trainSeconds: r.trainSeconds,
-      })),
+      ...runs.map((r, i) => runRow(i === 0 ? 'student alone' : 'student distilled', r)),
     ]),
     '',
     `models: ${runs.map((r) => shown(path.join(r.runDir, 'model'))).join(', ')}`,

@@ -4,6 +4,8 @@
  */
 import type * as NodePath from 'node:path';
 import {
+  type ConfigSourceContext,
+  type ConfigSourceOpener,
   openCsvFromConfig,
   openMnistFromConfig,
   openNpyFromConfig,
@@ -19,20 +21,10 @@ import type { CheckedRunConfig } from './check-run-config.js';
 import type { SourceType } from './run-config.js';
 
 /** What opening a source of a JSON config needs besides its options. */
-export interface SourceContext {
-  /** Base of relative paths (the config file's folder). */
-  readonly baseDir: string;
-  /** The run's seed, for seeded splits. */
-  readonly seed: number;
-  /** The config key of the source, for messages (`data.source`). */
-  readonly path: string;
-}
+export type SourceContext = ConfigSourceContext;
 
 /** Opens a source of one kind from its options (`type` removed). */
-export type SourceOpener = (
-  options: Readonly<Record<string, unknown>>,
-  context: SourceContext,
-) => Promise<DataSource>;
+export type SourceOpener = ConfigSourceOpener;
 
 /** MNIST as the legacy `data` keys give it: flat digits, 5000 held out for validation. */
 async function openMnistRun(
