@@ -51,18 +51,38 @@ function line(output: ExampleOutput, pattern: RegExp): RegExpMatchArray {
 }
 
 const EXAMPLES = [
+  'distill-csv',
+  'distill-image-folder',
+  'distill-npy',
+  'distill-own-loader',
   'fifo-delivery',
   'function-delivery',
+  'graph-teacher',
   'kd-mnist',
   'manager-delivery',
   'method-delivery',
   'mixup-with-delivery',
   'mixup-with-manager',
   'mixup-without-delivery',
+  'onnx-teacher',
   'partial-override',
   'scoped-delivery',
+  'softmax-teachers',
   'teacher-worker',
 ];
+
+/** The error count of a `<label>: N test errors of <count>` line, checked to be below chance. */
+function errorsBelowChance(
+  output: ExampleOutput,
+  label: string,
+  count: number,
+  classes: number,
+): number {
+  const [, errors] = line(output, new RegExp(`^${label}: (\\d+) test errors of ${count}$`));
+  const chance = count * (1 - 1 / classes);
+  assert.ok(Number(errors) < chance, `${label}: ${errors} errors, chance is ${chance}`);
+  return Number(errors);
+}
 
 describe('examples', () => {
   it('examples: every compiled example has a test here', () => {
@@ -176,6 +196,96 @@ describe('examples', () => {
     line(out, /^same losses: true$/);
     line(out, /^tensors leaked: 0$/);
     line(out, /^one thread \d+ ms, teacher in a worker \d+ ms \([\d.]+x\)$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('runTraining (distill-image-folder) reads an image folder by name and gives the teacher and the student their own views', async () => {
+    const out = await runExample('distill-image-folder');
+    line(out, /^Data: image folder shapes \(3 classes, 390 PNG\/JPEG images, 32x32 RGB\)\.$/);
+    // The views reach the models: each saved model takes what its view gives it.
+    const [, teacher] = line(out, /^teacher sees \[32,32,3\]: (\d+) test errors of 90$/);
+    const [, student] = line(out, /^distilled student sees \[16,16,1\]: (\d+) test errors of 90$/);
+    assert.ok(Number(teacher) <= 90 && Number(student) <= 90, `${teacher}, ${student}`);
+    // Images and labels stay together: the teacher fits its training images (with labels
+    // shuffled apart from the images, the loss would stay near ln 3 = 1.10).
+    const [, losses] = line(out, /^teacher train loss: ([\d.]+(?: -> [\d.]+)+)$/);
+    const values = losses!.split(' -> ').map(Number);
+    assert.ok(values.at(-1)! < 0.8 * values[0]!, losses);
+    line(out, /^student train loss: [\d.]+(?: -> [\d.]+){3}$/);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('runTraining (distill-csv) distills on a CSV file read by name, well below chance', async () => {
+    const out = await runExample('distill-csv');
+    line(out, /^Data: CSV blobs\.csv \(8 features, 3 classes\)\.$/);
+    errorsBelowChance(out, 'teacher', 60, 3);
+    errorsBelowChance(out, 'distilled student', 60, 3);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('runTraining (distill-npy) distills on NPY files read by name, well below chance', async () => {
+    const out = await runExample('distill-npy');
+    line(out, /^Data: NPY blobs-npy\/x\.npy \(<f4, \[8\], 3 classes\)\.$/);
+    errorsBelowChance(out, 'teacher', 60, 3);
+    errorsBelowChance(out, 'distilled student', 60, 3);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('runTraining (distill-own-loader) distills on an async generator and a tf.data.Dataset in a config object', async () => {
+    const out = await runExample('distill-own-loader');
+    line(out, /^Data: three rings, from a generator and a tf\.data\.Dataset\.$/);
+    errorsBelowChance(out, 'teacher', 90, 3);
+    errorsBelowChance(out, 'distilled student', 90, 3);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('runTraining (graph-teacher) distills from a GraphModel, recording a hidden node by name for a feature loss', async () => {
+    const out = await runExample('graph-teacher');
+    line(out, /^hidden node: StatefulPartitionedCall\/sequential\/fc1\/Relu$/);
+    const teacher = errorsBelowChance(out, 'teacher', 500, 10);
+    assert.ok(teacher < 100, `the fixture teacher is about 87% right: ${teacher} errors`);
+    errorsBelowChance(out, 'distilled student', 500, 10);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('runTraining (onnx-teacher) distills from an ONNX CNN that takes NCHW batches, fed MNIST images', async () => {
+    const out = await runExample('onnx-teacher');
+    line(out, /^teacher takes \[28,28,1\] \(NCHW inside\), 10 classes$/);
+    const teacher = errorsBelowChance(out, 'teacher', 500, 10);
+    assert.ok(teacher < 100, `the fixture teacher is about 87% right: ${teacher} errors`);
+    errorsBelowChance(out, 'distilled student', 500, 10);
+    line(out, /^tensors leaked: 0$/);
+    assertNoStderrBesidesTfjsHint(out);
+  });
+
+  it('runTraining (softmax-teachers) tells probability teachers from logit teachers and distills them alike', async () => {
+    const out = await runExample('softmax-teachers');
+    line(out, /^graph logits: logits: some outputs are negative \(smallest -[\d.]+\)\.$/);
+    line(
+      out,
+      /^graph softmax: probabilities: the output op of layer "logits" is Softmax; distilled from their logarithms\.$/,
+    );
+    line(
+      out,
+      /^onnx logits: logits: the output "logits" is computed by a Gemm node, not Softmax\.$/,
+    );
+    line(
+      out,
+      /^onnx softmax: probabilities: the output "probs" is computed by a Softmax node; distilled from their logarithms\.$/,
+    );
+    // Log-probabilities are the logits shifted per row, which the softmax ignores: the same
+    // student comes out of both variants of a teacher.
+    for (const format of ['graph', 'onnx']) {
+      const logits = errorsBelowChance(out, `${format} logits: distilled student`, 500, 10);
+      const softmax = errorsBelowChance(out, `${format} softmax: distilled student`, 500, 10);
+      assert.equal(softmax, logits, format);
+    }
+    line(out, /^tensors leaked: 0$/);
     assertNoStderrBesidesTfjsHint(out);
   });
 });

@@ -209,17 +209,19 @@ export class ProgressReporter {
   }
 
   /**
-   * Writes a message on its own line without garbling the progress line (on a TTY the line is
-   * cleared first and redrawn below the message).
+   * Writes a message on its own line, after the run's label, without garbling the progress
+   * line (on a TTY the line is cleared first and redrawn below the message).
    *
    * @param message - One line of text.
    */
   log(message: string): void {
+    // Like every progress line, a message says which run it is about.
+    const line = this.#label === undefined ? message : `${this.#label} ${message}`;
     if (this.#tty && this.#lineOpen) {
-      this.#stream.write(`\r\x1b[K${message}\n`);
+      this.#stream.write(`\r\x1b[K${line}\n`);
       this.#draw();
     } else {
-      this.#stream.write(`${message}\n`);
+      this.#stream.write(`${line}\n`);
     }
   }
 

@@ -70,7 +70,16 @@ export async function buildTeacher(
       throw atKey(error, key);
     }
     try {
-      const model = onnx.shell({ name: options.name });
+      // forward takes flat batches too: flat data of the input's size (MNIST's default [784]
+      // for a [28, 28, 1] CNN) is fed as it is, as the stand-in's input then says.
+      const example = onnx.inputShape as readonly number[];
+      const data = options.fit?.inputShape;
+      const flat =
+        data !== undefined &&
+        data.length === 1 &&
+        example.length > 1 &&
+        data[0] === example.reduce((a, b) => a * b, 1);
+      const model = onnx.shell({ name: options.name, ...(flat ? { inputShape: data } : {}) });
       if (options.fit) checkFits(model, m, options.fit, options.path);
       const outputs: OutputKind =
         declared === 'auto'

@@ -49,16 +49,23 @@ async function openMnistRun(
 }
 
 /** `{ "type": "imageFolder", "path": "photos", "size": [32, 32], ... }`: see `openImageFolder`. */
-const openImageFolderFromConfig: SourceOpener = (options, context) => {
+const openImageFolderFromConfig: SourceOpener = async (options, context) => {
   // Checked here, so that messages name the config's keys (data.source.size).
   checkImageFolderOptions(options, context.path);
   const o = options as unknown as ImageFolderOptions;
   const path = requireNodeBuiltin<typeof NodePath>('node:path', 'runs');
-  return openImageFolder({
-    ...o,
-    path: path.resolve(context.baseDir, o.path),
-    seed: o.seed ?? context.seed,
-  });
+  try {
+    return await openImageFolder({
+      ...o,
+      path: path.resolve(context.baseDir, o.path),
+      seed: o.seed ?? context.seed,
+    });
+  } catch (error) {
+    // A missing folder or a corrupt image: say which key chose them, as the other sources do.
+    if (!(error instanceof DistillError)) throw error;
+    const Class = error instanceof DistillTypeError ? DistillTypeError : DistillError;
+    throw new Class(error.code, `${error.message} (at ${context.path})`, { cause: error });
+  }
 };
 
 const openers = new Map<SourceType, SourceOpener>([

@@ -224,6 +224,14 @@ export async function runTraining(
         })
       : undefined;
     prepareRunDir(files, options);
+    observer.log?.(`Data: ${data.description}.`);
+    // Detection can guess wrong (from values, say): tell the user what was decided, and why.
+    const outputs = setup.teacherOutputs;
+    if (outputs) {
+      observer.log?.(
+        `Teacher outputs ${outputs.kind}: ${outputs.reason}${outputs.kind === 'probabilities' ? '; distilled from their logarithms' : ''}.`,
+      );
+    }
     // A run killed while writing leaves temporary files; the writes they belonged to are void.
     files.removeTempFiles();
     writeRunFile(files.config, jsonConfig(options.rawConfig ?? config));
