@@ -47,7 +47,8 @@ describe('tfjs-distill output', () => {
     const trained = await runCli(['train', config, '--runs-dir', runs], work);
     assert.equal(trained.status, 0, trained.stderr);
     assert.doesNotMatch(trained.stderr + trained.stdout, TFJS_BANNER);
-    const lines = trained.stderr.split('\n').filter((l) => l !== '');
+    const [data, ...lines] = trained.stderr.split('\n').filter((l) => l !== '');
+    assert.match(data!, /^tiny-run Data: MNIST \(200 train, 200 test, 10 classes\)\.$/);
     assert.ok(lines.length > 0, 'some progress');
     for (const line of lines) assert.match(line, /^tiny-run epoch 1\/1 /);
     assert.match(lines.at(-1)!, new RegExp(`^tiny-run${PROGRESS_FIELDS.source} test errors \\d+$`));
@@ -120,10 +121,14 @@ describe('tfjs-distill output', () => {
       ['distilled    ', 2],
     ] as const) {
       const own = lines.filter((l) => l.startsWith(`${name} `));
-      assert.equal(own.length, epochs, `one line per epoch of ${name}:\n${lines.join('\n')}`);
-      for (const line of own) assert.match(line, new RegExp(`^${name}${PROGRESS_FIELDS.source}`));
+      const progress = own.filter((l) => !/^\S+( \S+)? +(Data:|Teacher outputs) /.test(l));
+      assert.equal(progress.length, epochs, `one line per epoch of ${name}:\n${lines.join('\n')}`);
+      for (const line of progress)
+        assert.match(line, new RegExp(`^${name}${PROGRESS_FIELDS.source}`));
+      // Besides its progress, a run says what data it reads (and how its teacher outputs).
+      assert.equal(own.length - progress.length, name === 'distilled    ' ? 2 : 1, own.join('\n'));
     }
-    assert.equal(lines.length, 2 + 2 + 2, `no other lines:\n${lines.join('\n')}`);
+    assert.equal(lines.length, 2 + 3 + 4, `no other lines:\n${lines.join('\n')}`);
 
     const out = table.split('\n');
     assert.match(out[0]!, /^model +test errors +accuracy/);
