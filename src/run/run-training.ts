@@ -242,6 +242,7 @@ export async function runTraining(
       data.train.count === undefined ? Number.NaN : batchCount(data.train.count, train.batchSize);
     const started = performance.now();
     let interrupted = false;
+    let skippedSoFar = 0;
     let epoch = startEpoch;
     for (; epoch < train.epochs && !interrupted; epoch++) {
       observer.startEpoch?.(epoch, train.epochs, steps);
@@ -316,6 +317,10 @@ export async function runTraining(
         seconds: (performance.now() - epochStart) / 1000,
       };
       // The loss terms right after their total, for a reader of the file.
+      if ((data.skipped ?? 0) > skippedSoFar) {
+        skippedSoFar = data.skipped!;
+        observer.log?.(`Skipped ${skippedSoFar} unreadable example(s) so far (skipBad).`);
+      }
       log.write({
         epoch: epoch + 1,
         step,

@@ -13,6 +13,7 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { datasetSplit } from '../../src/data/sources/in-memory.js';
 import type { DataSource } from '../../src/data/sources/source.js';
 import { distillError } from '../helpers/errors.js';
+import { fixturesDir } from '../helpers/paths.js';
 
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-distill-source-runs-'));
 after(() => fs.rmSync(runsDir, { recursive: true, force: true }));
@@ -110,5 +111,49 @@ describe('runs on a data source of their own', () => {
       ),
     );
     assert.equal(fs.existsSync(path.join(runsDir, 'unfed')), false, 'nothing is written');
+  });
+});
+
+describe('runs that skip unreadable images', () => {
+  it('runTraining reports how many images skipBad skipped', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-distill-skip-'));
+    try {
+      const shapes = path.join(fixturesDir, 'shapes', 'train');
+      for (const cls of ['circle', 'square']) {
+        fs.mkdirSync(path.join(folder, cls));
+        for (const f of fs.readdirSync(path.join(shapes, cls)).slice(0, 10)) {
+          fs.copyFileSync(path.join(shapes, cls, f), path.join(folder, cls, f));
+        }
+      }
+      fs.writeFileSync(path.join(folder, 'circle', 'broken.png'), 'not an image');
+      const logs: string[] = [];
+      await runTraining(
+        checkRunConfig(
+          {
+            name: 'skip',
+            backend: 'cpu',
+            data: {
+              source: {
+                type: 'imageFolder',
+                path: folder,
+                size: [8, 8],
+                skipBad: true,
+                testFraction: 0.2,
+              },
+            },
+            model: { type: 'mlp', hidden: [4] },
+            train: { epochs: 1, batchSize: 8 },
+          },
+          'skip',
+        ),
+        { runsDir, baseDir: runsDir, observer: { log: (m) => logs.push(m) } },
+      );
+      assert.ok(
+        logs.includes('Skipped 1 unreadable example(s) so far (skipBad).'),
+        logs.join('\n'),
+      );
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

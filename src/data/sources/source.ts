@@ -59,4 +59,9 @@ export interface DataSource extends SourceInfo {
   readonly test: DataSplit;
   /** Examples held out of training to watch it, if any. */
   readonly validation: DataSplit | undefined;
+  /**
+   * Examples skipped so far because they could not be read (an image folder with `skipBad`),
+   * for sources that skip any; runs report it after each epoch.
+   */
+  readonly skipped?: number;
 }
