@@ -9,9 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { STRIPES_SHAPE, stripesSource } from '../helpers/stripes.js';
 import { checkRunConfig, runTraining, type RunConfig, type RunSummary } from '../../src/index.js';
-import type { Dataset } from '../../src/data/dataset.js';
-import { datasetSplit } from '../../src/data/sources/in-memory.js';
 import type { DataSource } from '../../src/data/sources/source.js';
 import { fileLoader } from '../../src/train/checkpoint-io.js';
 import { agreement, evaluateSplit } from '../../src/train/evaluate-split.js';
@@ -21,39 +20,13 @@ import { expectNoLeaks } from '../helpers/tensors.js';
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-distill-diagnostics-'));
 after(() => fs.rmSync(runsDir, { recursive: true, force: true }));
 
-const SHAPE = [6, 6, 1];
+const SHAPE = STRIPES_SHAPE;
 const TEST_COUNT = 60;
 const EPOCHS = 3;
 const BASE_LR = 0.01;
 const SCHEDULE: ScheduleConfig = { type: 'cosine', minLearningRate: 0.001 };
 
-/** Images whose class is the third of the image (left, middle, right) that is bright. */
-function stripes(count: number, seed: number): Dataset {
-  const images = new Float32Array(count * 36);
-  const labels = new Uint8Array(count);
-  let state = seed;
-  const rand = (): number => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  for (let i = 0; i < count; i++) {
-    labels[i] = i % 3;
-    for (let p = 0; p < 36; p++) {
-      const bright = Math.floor((p % 6) / 2) === labels[i];
-      images[i * 36 + p] = (bright ? 0.7 : 0.1) + 0.3 * rand();
-    }
-  }
-  return { images, labels, count };
-}
-
-function source(): DataSource {
-  return {
-    inputShape: SHAPE,
-    numClasses: 3,
-    classNames: ['left', 'middle', 'right'],
-    description: 'stripes',
-    train: datasetSplit(stripes(240, 1), SHAPE),
-    test: datasetSplit(stripes(TEST_COUNT, 2), SHAPE),
-    validation: undefined,
-  };
-}
+const source = (): DataSource => stripesSource(TEST_COUNT);
 
 /** A seeded, untrained teacher: the same weights every time it is built. */
 function buildTeacher(): tf.LayersModel {

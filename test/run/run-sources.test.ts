@@ -9,46 +9,15 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { checkRunConfig, runTraining, type RunConfig } from '../../src/index.js';
-import type { Dataset } from '../../src/data/dataset.js';
-import { datasetSplit } from '../../src/data/sources/in-memory.js';
 import type { DataSource } from '../../src/data/sources/source.js';
 import { distillError } from '../helpers/errors.js';
+import { stripesSource } from '../helpers/stripes.js';
 import { fixturesDir } from '../helpers/paths.js';
 
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfjs-distill-source-runs-'));
 after(() => fs.rmSync(runsDir, { recursive: true, force: true }));
 
-const SHAPE = [6, 6, 1];
-
-/** Images whose class is the third of the image (left, middle, right) that is bright. */
-function stripes(count: number, seed: number): Dataset {
-  const images = new Float32Array(count * 36);
-  const labels = new Uint8Array(count);
-  let state = seed;
-  const rand = (): number => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  for (let i = 0; i < count; i++) {
-    const label = i % 3;
-    labels[i] = label;
-    for (let p = 0; p < 36; p++) {
-      const column = p % 6;
-      const bright = Math.floor(column / 2) === label;
-      images[i * 36 + p] = (bright ? 0.7 : 0.1) + 0.3 * rand();
-    }
-  }
-  return { images, labels, count };
-}
-
-function source(): DataSource {
-  return {
-    inputShape: SHAPE,
-    numClasses: 3,
-    classNames: ['left', 'middle', 'right'],
-    description: 'stripes',
-    train: datasetSplit(stripes(240, 1), SHAPE),
-    test: datasetSplit(stripes(60, 2), SHAPE),
-    validation: undefined,
-  };
-}
+const source = (): DataSource => stripesSource();
 
 function config(name: string): RunConfig {
   return {
