@@ -36,7 +36,7 @@ export {
   shuffleInPlace,
   type Rng,
 } from './random.js';
-export { checkView, makeView, type View, type ViewConfig } from './view.js';
+export { checkView, makeView, viewedSample, type View, type ViewConfig } from './view.js';
 export type {
   DataSource,
   DataSplit,

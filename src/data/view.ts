@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DistillError, describeValue } from '../errors.js';
+import type { DataSplit } from './sources/source.js';
 
 /** How a model sees a batch; every field is optional, and an empty view passes the batch on. */
 export interface ViewConfig {
@@ -131,4 +132,25 @@ export function makeView(
       });
     },
   };
+}
+
+/**
+ * The first `size` examples of `split` as a model sees them through `view`: a sample batch, for
+ * telling a model's probabilities from its logits. The caller owns the result; undefined for
+ * an empty split.
+ */
+export async function viewedSample(
+  split: DataSplit,
+  view: (x: tf.Tensor) => tf.Tensor,
+  size = 32,
+): Promise<tf.Tensor | undefined> {
+  const it = split.batches({ batchSize: size, seed: 0, epoch: 0, shuffle: false });
+  const first = await it.next();
+  await it.return?.(undefined);
+  if (first.done) return undefined;
+  const { x, y } = first.value;
+  y.dispose();
+  const viewed = view(x);
+  if (viewed !== x) x.dispose();
+  return viewed;
 }

@@ -116,12 +116,20 @@ export async function buildTeacher(
   } else {
     model = await buildModel(m, options);
   }
-  const outputs: OutputKind =
-    declared === 'auto'
-      ? detectOutputKind(model, sample)
-      : { kind: declared, reason: 'as teacher.outputs says' };
+  let outputs: OutputKind;
+  let logits: tf.LayersModel;
+  try {
+    outputs =
+      declared === 'auto'
+        ? detectOutputKind(model, sample)
+        : { kind: declared, reason: 'as teacher.outputs says' };
+    logits = outputs.kind === 'probabilities' ? asLogits(model) : model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   return {
-    model: outputs.kind === 'probabilities' ? asLogits(model) : model,
+    model: logits,
     onnx: undefined,
     outputs,
   };

@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../data/sources/source.js';
-import { makeView, type ViewConfig } from '../data/view.js';
+import { makeView, viewedSample, type ViewConfig } from '../data/view.js';
 import { evaluateSplit, type SplitEvaluation } from '../train/evaluate-split.js';
 import { inferenceMs } from '../train/inference-time.js';
 import { buildTeacher } from './build-teacher.js';
@@ -46,16 +46,29 @@ export async function evaluateModel(
   options: EvaluateModelOptions,
 ): Promise<ModelEvaluation> {
   const view = makeView(options.view, data.inputShape, options.inputKey);
-  const built = await buildTeacher(
-    { model, outputs: options.outputs ?? 'auto' },
-    {
-      seed: 0,
-      name: 'model',
-      baseDir: options.baseDir,
-      path: options.path,
-      fit: { inputShape: view.inputShape, numClasses: data.numClasses, inputKey: options.inputKey },
-    },
-  );
+  const outputs = options.outputs ?? 'auto';
+  // Without a structural sign of a softmax, the model's outputs on a test batch tell.
+  const sample = outputs === 'auto' ? await viewedSample(data.test, view.apply) : undefined;
+  let built;
+  try {
+    built = await buildTeacher(
+      { model, outputs },
+      {
+        seed: 0,
+        name: 'model',
+        baseDir: options.baseDir,
+        path: options.path,
+        fit: {
+          inputShape: view.inputShape,
+          numClasses: data.numClasses,
+          inputKey: options.inputKey,
+        },
+      },
+      sample,
+    );
+  } finally {
+    sample?.dispose();
+  }
   const predict = async (x: tf.Tensor): Promise<tf.Tensor> => {
     const viewed = view.apply(x);
     try {

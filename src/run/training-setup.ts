@@ -13,7 +13,7 @@ import { SingleTeacherDistill, type StepLosses } from '../distill/single-teacher
 import { TeacherPrefetch } from '../distill/teacher-prefetch.js';
 import { ImageClassifier } from '../models/image-classifier.js';
 import type { DataSource } from '../data/sources/source.js';
-import { makeView } from '../data/view.js';
+import { makeView, viewedSample } from '../data/view.js';
 import type { PredictLogits } from '../train/evaluate-split.js';
 import { recommendedBackend, selectBackend } from '../train/backend.js';
 import { TeacherWorker } from '../worker/teacher-worker.js';
@@ -109,22 +109,6 @@ async function startPrefetch(
   }
 }
 
-/** The first examples of the test split, as the teacher sees them: a sample for detection. */
-async function teacherSample(
-  data: Pick<DataSource, 'test'>,
-  view: (x: tf.Tensor) => tf.Tensor,
-): Promise<tf.Tensor | undefined> {
-  const it = data.test.batches({ batchSize: 32, seed: 0, epoch: 0, shuffle: false });
-  const first = await it.next();
-  await it.return?.(undefined);
-  if (first.done) return undefined;
-  const { x, y } = first.value;
-  y.dispose();
-  const viewed = view(x);
-  if (viewed !== x) x.dispose();
-  return viewed;
-}
-
 function usesConv(config: CheckedRunConfig): boolean {
   const isCnn = (m: unknown): boolean =>
     typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'smallCnn';
@@ -170,7 +154,7 @@ export async function setUpTraining(
     if (config.teacher) {
       const sample =
         config.teacher.outputs === 'auto'
-          ? await teacherSample(data, teacherView!.apply)
+          ? await viewedSample(data.test, teacherView!.apply)
           : undefined;
       try {
         ({
