@@ -28,6 +28,7 @@ export * from './data/index.js';
 export * from './train/portable.js';
 export { TeacherPrefetch } from './distill/teacher-prefetch.js';
 export * from './teacher/index.js';
+export * from './export/index.js';
 export type { RemoteTeacher } from './worker/remote-teacher.js';
 export {
   TeacherWorker,

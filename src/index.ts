@@ -12,6 +12,15 @@ export * from './browser.js';
 export { defaultMnistDir, loadMnist, type LoadMnistOptions } from './data/mnist-node.js';
 export * from './train/index.js';
 export {
+  EXPORT_REPORT_JSON,
+  exportStudent,
+  type BrowserLatency,
+  type ExportReport,
+  type ExportStudentOptions,
+  type TestFigures,
+} from './export/export-student.js';
+export { writeExport, type WriteExportOptions } from './export/write-export.js';
+export {
   IMAGE_FOLDER_OPTION_KEYS,
   checkImageFolderOptions,
   type CheckedImageFolderOptions,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `tfjs-distill` command line: init, train, eval, report, demo.
+ * The `tfjs-distill` command line: init, train, eval, export, report, demo.
  */
 import type * as NodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { describeFailure, UsageError } from './cli-error.js';
 import { demoCommand } from './demo-command.js';
 import { compareCommand } from './compare-command.js';
 import { evalCommand, evalOnDataCommand } from './eval-command.js';
+import { exportCommand } from './export-command.js';
 import { initCommand } from './init-command.js';
 import { loadConfigFile } from './load-config.js';
 import { reportCommand } from './report-command.js';
@@ -29,13 +30,16 @@ Commands:
   eval <path>             test errors of a config's run, a run directory, a checkpoint or a model.json
   eval --model <model> --data <data>
                           test errors of any model (LayersModel, GraphModel, ONNX) on any data
+  export <run-dir|model> --out <dir> [--quantize float16|uint8|uint16] [--shard-mb <n>]
+                          write the student for the web (model.json + weight shards, quantized
+                          on request, loadable by a stock tf.loadLayersModel) and report its size,
+                          test errors before and after quantization, and latency per backend
   report <run-dir...>     plot loss and accuracy per epoch of one or several runs (SVG)
   demo                    teacher vs student alone vs distilled student on MNIST (a few minutes)
 
 Options:
   --runs-dir <dir>        where run directories go (default: runs)
   --resume                train: continue from the run's newest checkpoint
-  --force                 train: start over, deleting an existing run of the same name
   --seed <n>              train: override the config's seed
   --epochs <n>            train, demo: override the number of epochs
   --backend <name>        train: auto, cpu, wasm or tensorflow (needs @tensorflow/tfjs-node)
@@ -43,13 +47,18 @@ Options:
   --export <dir>          train: also copy the final model (model.json + weights.bin) to <dir>
   --teacher-in-worker     train: run the teacher one batch ahead in a worker thread (same results)
   --no-baseline           train: skip the baseline runs of a config with "baseline": true
+  --quantize <dtype>      export: float16, uint8 or uint16 weights (default float32)
+  --shard-mb <n>          export: largest weight file in MiB (default 4)
   --teacher <model>       init: the teacher
-  --data <data>           init, eval: the data
+  --data <data>           init, eval, export: the data (export: default the run's own)
   --model <model>         eval: the model
-  --out <file>            init: where to write the config; report: where to write the SVG
+  --out <file>            init: where to write the config; report: where to write the SVG;
+                          export: the directory to write
+  --force                 train: start over, deleting an existing run of the same name;
+                          init, export: replace an existing file or directory
   -h, --help              show this help`;
 
-const COMMANDS = ['init', 'train', 'eval', 'report', 'demo'] as const;
+const COMMANDS = ['init', 'train', 'eval', 'export', 'report', 'demo'] as const;
 
 /** " Perhaps you meant "train"?" for a near miss, else nothing. */
 function suggestion(command: string): string {
@@ -88,6 +97,8 @@ async function main(argv: readonly string[]): Promise<number> {
         teacher: { type: 'string' },
         data: { type: 'string' },
         model: { type: 'string' },
+        quantize: { type: 'string' },
+        'shard-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -177,6 +188,18 @@ async function main(argv: readonly string[]): Promise<number> {
       );
       return 0;
     }
+    case 'export':
+      console.log(
+        await exportCommand({
+          targets: rest,
+          out: values.out,
+          quantize: values.quantize,
+          shardMb: values['shard-mb'],
+          data: values.data,
+          force: values.force,
+        }),
+      );
+      return 0;
     case 'report':
       console.log(`plot written to ${await reportCommand(rest, { out: values.out })}`);
       return 0;
@@ -192,7 +215,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     default:
       throw new UsageError(
-        `Unknown command "${command}"; the commands are init, train, eval, report and demo.${suggestion(command)} Run tfjs-distill --help.`,
+        `Unknown command "${command}"; the commands are init, train, eval, export, report and demo.${suggestion(command)} Run tfjs-distill --help.`,
       );
   }
 }

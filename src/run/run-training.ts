@@ -93,6 +93,8 @@ export interface RunSummary {
   readonly trainSeconds: number;
   /** The backend used. */
   readonly backend: string;
+  /** The folder of the config file, which its relative paths start from (an export reopens its data). */
+  readonly configDir?: string;
 }
 
 function jsonConfig(raw: unknown): string {
@@ -360,6 +362,7 @@ export async function runTraining(
       inferenceMsPerBatch: await inferenceMs(setup.predict, data.test),
       trainSeconds,
       backend: setup.backend,
+      configDir: path.resolve(options.baseDir),
     };
     writeRunFile(files.summary, `${JSON.stringify(summary, null, 2)}\n`);
     log.close();

@@ -98,7 +98,7 @@ describe('tfjs-distill usage', () => {
     assert.equal(r.status, 2);
     assert.match(
       errorLine(r),
-      /Unknown command "trian"; the commands are init, train, eval, report and demo\. Perhaps you meant "train"\?/,
+      /Unknown command "trian"; the commands are init, train, eval, export, report and demo\. Perhaps you meant "train"\?/,
     );
   });
 
